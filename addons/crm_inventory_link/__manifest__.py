@@ -1,0 +1,21 @@
+{
+    "name": "CRM Inventory Link: opportunity products, purchase gap, order import",
+    "summary": "Product lines on opportunities with availability, purchase-gap engine into RFQs and manufacturing orders, Excel order import",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "website": "https://github.com/crm-flow-suite/crm-flow-suite",
+    "author": "CRM Flow Suite",
+    "maintainers": ["crm-flow-suite"],
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "application": False,
+    "installable": True,
+    "depends": ["crm_sales_flow", "sale_stock", "purchase_stock", "mrp"],
+    "external_dependencies": {"python": ["xlrd", "openpyxl"]},
+    "data": [
+        "security/crm_inventory_link_security.xml",
+        "security/ir.model.access.csv",
+        "views/crm_inventory_link_menus.xml",
+    ],
+    "demo": [],
+}

@@ -1,0 +1,17 @@
+{
+    "name": "CRM Leads: scoring, lead pool, dedupe, import, web intake",
+    "summary": "Explainable lead scoring, lead pool (公海) with recycle rules, dedupe, Excel/CSV import, web intake and VIES VAT check",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "website": "https://github.com/crm-flow-suite/crm-flow-suite",
+    "author": "CRM Flow Suite",
+    "maintainers": ["crm-flow-suite"],
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "application": True,
+    "installable": True,
+    "depends": ["crm"],
+    "external_dependencies": {"python": ["zeep", "xlrd", "openpyxl"]},
+    "data": ["security/crm_leads_security.xml", "security/ir.model.access.csv", "views/crm_leads_menus.xml"],
+    "demo": [],
+}

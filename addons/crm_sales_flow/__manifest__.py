@@ -1,0 +1,21 @@
+{
+    "name": "CRM Sales Flow: customer stages, SFA, contracts and collection",
+    "summary": "Three-stage customer model, SFA to-dos, contracts with payment plans, collection and reconciliation, 360° timeline, RFM",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "website": "https://github.com/crm-flow-suite/crm-flow-suite",
+    "author": "CRM Flow Suite",
+    "maintainers": ["crm-flow-suite"],
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "application": False,
+    "installable": True,
+    "depends": ["crm_leads", "sale_crm", "account"],
+    "external_dependencies": {"python": ["xlsxwriter"]},
+    "data": [
+        "security/crm_sales_flow_security.xml",
+        "security/ir.model.access.csv",
+        "views/crm_sales_flow_menus.xml",
+    ],
+    "demo": [],
+}

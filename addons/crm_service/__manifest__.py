@@ -1,0 +1,20 @@
+{
+    "name": "CRM Service: tickets with SLA, portal, feedback, returns",
+    "summary": "Service tickets with SLA on working calendars, assignment, email and portal, feedback, returns and billable parts",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "website": "https://github.com/crm-flow-suite/crm-flow-suite",
+    "author": "CRM Flow Suite",
+    "maintainers": ["crm-flow-suite"],
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "application": False,
+    "installable": True,
+    "depends": ["crm_sales_flow", "stock", "rating", "portal"],
+    "data": [
+        "security/crm_service_security.xml",
+        "security/ir.model.access.csv",
+        "views/crm_service_menus.xml",
+    ],
+    "demo": [],
+}
