@@ -91,11 +91,14 @@ if [ "$odoo_ok" = 1 ]; then
         fi
     }
     trap cleanup EXIT
-    if [ -n "${ODOO_TEMPLATE_DB:-}" ]; then
-        createdb -h "$PGHOST" -p "$PGPORT" -U "$DB_USER" -T "$ODOO_TEMPLATE_DB" "$db" || exit 1
-    else
-        createdb -h "$PGHOST" -p "$PGPORT" -U "$DB_USER" "$db" || exit 1
-    fi
+    template_args=()
+    [ -n "${ODOO_TEMPLATE_DB:-}" ] && template_args=(-T "$ODOO_TEMPLATE_DB")
+    # A template in use by another copy refuses for a moment: retry.
+    for try in 1 2 3 4 5 6 7 8 9 10; do
+        createdb -h "$PGHOST" -p "$PGPORT" -U "$DB_USER" "${template_args[@]}" "$db" 2>/dev/null && break
+        [ "$try" = 10 ] && { say "run-tests: FAILED: cannot create database $db"; exit 1; }
+        sleep 3
+    done
     tags=$(printf '%s' "$MODULES" | sed 's/^/\//; s/,/,\//g')
     mkdir -p "$LOG_DIR"
     log="$LOG_DIR/odoo-$db.log"

@@ -11,7 +11,7 @@
     "application": True,
     "installable": True,
     "depends": ["crm"],
-    "external_dependencies": {"python": ["zeep", "xlrd", "openpyxl"]},
+    "external_dependencies": {"python": ["zeep", "xlrd", "openpyxl", "xlsxwriter"]},
     "data": ["security/crm_leads_security.xml", "security/ir.model.access.csv", "views/crm_leads_menus.xml"],
     "demo": [],
 }
