@@ -25,7 +25,7 @@ status=0
 say() { printf '%s\n' "$*"; }
 
 # --- tools the checks need (ruff, pylint-odoo, pytest) -------------------------------------------
-if ! "$PY" -c "import pytest, pylint_odoo, ruff, freezegun, yaml, xlwt, openpyxl, xlsxwriter" >/dev/null 2>&1; then
+if ! "$PY" -c "import pytest, pylint_odoo, ruff, freezegun, yaml, xlwt, xlrd, openpyxl, xlsxwriter" >/dev/null 2>&1; then
     say "run-tests: installing the development tools from requirements-dev.txt"
     "$PY" -m pip install -q --disable-pip-version-check -r requirements-dev.txt >/dev/null 2>&1 \
         || "$PY" -m pip install -q --disable-pip-version-check -r requirements-dev.txt
