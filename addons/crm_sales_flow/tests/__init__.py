@@ -1,1 +1,9 @@
-from . import test_install
+from . import (
+    test_contract_report,
+    test_customer_stage,
+    test_install,
+    test_payment_plan,
+    test_rfm,
+    test_sfa,
+    test_timeline,
+)
