@@ -165,11 +165,16 @@ def measure(env, label):
                 sign = -1 if inv.move_type == "out_refund" else 1
                 odoo_collected += sign * (inv.amount_total - inv.amount_residual)
     odoo_q, odoo_t = cr.sql_log_count - q0, time.perf_counter() - t0
+    cr.execute(
+        "SELECT SUM(CASE WHEN move_type = 'out_refund' THEN -1 ELSE 1 END * (amount_total - amount_residual))"
+        " FROM account_move WHERE state = 'posted' AND move_type IN ('out_invoice', 'out_refund')"
+    )
+    truth = round(cr.fetchone()[0] or 0.0, 2)
     print(
         f"{label}: {len(rows)} contracts ({len(totals)} salesperson groups) | engine {engine_q} queries "
         f"{engine_t:.3f}s | odoo ORM {odoo_q} queries {odoo_t:.3f}s | time ratio odoo/engine "
         f"{odoo_t / engine_t if engine_t else float('inf'):.1f} | collected engine {engine_collected} "
-        f"odoo {round(odoo_collected, 2)}",
+        f"odoo {round(odoo_collected, 2)} | paid on all customer invoices {truth}",
         flush=True,
     )
     return engine_q, odoo_q

@@ -74,6 +74,7 @@ class ResPartner(models.Model):
     def _get_open_opportunity_partners(self, partner_ids):
         self.env["crm.lead"].flush_model(["active", "type", "stage_id", "probability", "partner_id"])
         self.env["crm.stage"].flush_model(["is_won"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
         rows = self.env.execute_query(
             SQL(
                 """SELECT DISTINCT rp.commercial_partner_id

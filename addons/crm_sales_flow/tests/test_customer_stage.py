@@ -111,7 +111,7 @@ class TestCustomerStage(CrmSalesFlowCommon):
         self.env["crm.lead"].create(
             [{"name": f"L{i}", "type": "opportunity", "partner_id": p.id} for i, p in enumerate(partners)]
         )
-        partners.write({"customer_stage_locked": False})
+        self.env.flush_all()
         self.env.cr.execute(
             "UPDATE res_partner SET customer_stage = 'potential' WHERE id = ANY(%s)", [partners.ids]
         )
@@ -120,3 +120,38 @@ class TestCustomerStage(CrmSalesFlowCommon):
         with self.assertQueryCount(__system__=7):
             partners._action_recompute_customer_stage()
         self.assertEqual(set(partners.mapped("customer_stage")), {"intentional"})
+
+    def test_history_record_rules(self):
+        mine = self.env["res.partner"].create({"name": "Mine", "is_company": True, "user_id": self.user.id})
+        theirs = self.env["res.partner"].create(
+            {"name": "Theirs", "is_company": True, "user_id": self.other_user.id}
+        )
+        self.env["crm.lead"].create(
+            [{"name": p.name, "type": "opportunity", "partner_id": p.id} for p in (mine | theirs)]
+        )
+        History = self.env["crm.customer.stage.history"]
+        domain = [("partner_id", "in", (mine | theirs).ids)]
+        self.assertEqual(History.with_user(self.user).search(domain).partner_id, mine)
+        self.assertEqual(History.with_user(self.manager).search(domain).partner_id, mine | theirs)
+        with self.assertRaises(AccessError):
+            History.with_user(self.user).search(domain).unlink()
+
+    def test_cron_resumes_after_last_processed_id(self):
+        first = self.env["res.partner"].create({"name": "Resume A", "is_company": True})
+        second = self.env["res.partner"].create({"name": "Resume B", "is_company": True})
+        self.env["crm.lead"].create(
+            [{"name": p.name, "type": "opportunity", "partner_id": p.id} for p in (first | second)]
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET customer_stage = 'potential' WHERE id IN %s", [(first.id, second.id)]
+        )
+        self.env.invalidate_all()
+        # a previous run crashed after having processed ``first``
+        self.env["ir.config_parameter"].sudo().set_param("crm_sales_flow.stage_cron_last_id", first.id)
+        self.env["res.partner"]._cron_recompute_customer_stage()
+        self.assertEqual(first.customer_stage, "potential", "already processed: skipped")
+        self.assertEqual(second.customer_stage, "intentional")
+        self.assertEqual(
+            self.env["ir.config_parameter"].sudo().get_param("crm_sales_flow.stage_cron_last_id"), "0"
+        )

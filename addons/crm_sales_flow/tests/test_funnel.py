@@ -1,0 +1,48 @@
+from odoo.tests import tagged
+
+from .common import CrmSalesFlowCommon
+
+
+@tagged("post_install", "-at_install")
+class TestFunnel(CrmSalesFlowCommon):
+    def test_weighted_forecast_by_stage(self):
+        stage = self.env["crm.stage"].create({"name": "Funnel test stage", "sequence": 99})
+        self.env["crm.lead"].create(
+            [
+                {
+                    "name": "F1",
+                    "type": "opportunity",
+                    "stage_id": stage.id,
+                    "expected_revenue": 1000,
+                    "probability": 20,
+                },
+                {
+                    "name": "F2",
+                    "type": "opportunity",
+                    "stage_id": stage.id,
+                    "expected_revenue": 500,
+                    "probability": 60,
+                },
+            ]
+        )
+        groups = (
+            self.env["crm.lead"]
+            .with_user(self.manager)
+            ._read_group(
+                [("stage_id", "=", stage.id)], ["stage_id"], ["expected_revenue:sum", "prorated_revenue:sum"]
+            )
+        )
+        self.assertEqual(groups, [(stage, 1500.0, 500.0)])
+
+    def test_actions_open(self):
+        for xmlid in (
+            "crm_sales_flow.action_crm_sales_funnel",
+            "crm_sales_flow.action_crm_weighted_forecast",
+            "crm_sales_flow.action_customer_lifecycle",
+            "crm_sales_flow.action_customer_rfm",
+            "crm_sales_flow.action_sale_order_installment",
+        ):
+            action = self.env["ir.actions.act_window"].with_user(self.user)._for_xml_id(xmlid)
+            model = self.env[action["res_model"]].with_user(self.user)
+            for view_id, view_type in action["views"]:
+                model.get_view(view_id, view_type)
