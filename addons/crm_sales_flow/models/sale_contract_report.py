@@ -1,3 +1,7 @@
+import io
+
+import xlsxwriter
+
 from odoo import fields, models
 from odoo.tools import SQL
 
@@ -87,3 +91,57 @@ class SaleContractReport(models.Model):
     @property
     def _table_query(self):
         return self._get_query()
+
+    # --- Excel export ----------------------------------------------------------------------------------
+    def _get_xlsx_columns(self):
+        return [
+            "name",
+            "partner_id",
+            "user_id",
+            "date_order",
+            "amount_contract",
+            "amount_invoiced",
+            "amount_collected",
+            "amount_outstanding",
+            "amount_overdue",
+        ]
+
+    def _prepare_xlsx_content(self):
+        """The selected contracts (all visible ones when none is selected) as an xlsx workbook."""
+        records = self or self.search([])
+        columns = self._get_xlsx_columns()
+        buffer = io.BytesIO()
+        workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        sheet = workbook.add_worksheet(self.env._("Contracts"))
+        bold = workbook.add_format({"bold": True})
+        money = workbook.add_format({"num_format": "#,##0.00"})
+        for col, fname in enumerate(columns):
+            sheet.write(0, col, self._fields[fname].get_description(self.env)["string"], bold)
+        for row, record in enumerate(records, start=1):
+            for col, fname in enumerate(columns):
+                field = self._fields[fname]
+                value = record[fname]
+                if field.type == "many2one":
+                    sheet.write(row, col, value.display_name or "")
+                elif field.type == "datetime":
+                    sheet.write(row, col, fields.Datetime.to_string(value) if value else "")
+                elif field.type == "monetary":
+                    sheet.write_number(row, col, value, money)
+                else:
+                    sheet.write(row, col, value or "")
+        workbook.close()
+        return buffer.getvalue()
+
+    def action_export_xlsx(self):
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": "contract_collection.xlsx",
+                "raw": self._prepare_xlsx_content(),
+                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }

@@ -1,6 +1,7 @@
 from . import (
     test_contract_report,
     test_customer_stage,
+    test_funnel,
     test_install,
     test_payment_plan,
     test_rfm,

@@ -1,5 +1,7 @@
+import io
 from datetime import date
 
+import openpyxl
 from freezegun import freeze_time
 
 from odoo.tests import tagged
@@ -96,3 +98,14 @@ class TestContractReport(CrmSalesFlowCommon):
             .export_data(["name", "amount_contract", "amount_collected"])
         )
         self.assertEqual(data["datas"][0][0], order.name)
+
+    def test_xlsx_export(self):
+        order = self._create_order(confirm=True, user=self.user)
+        report = self.env["sale.contract.report"].with_user(self.user).search([("order_id", "=", order.id)])
+        action = report.action_export_xlsx()
+        self.assertEqual(action["type"], "ir.actions.act_url")
+        attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
+        sheet = openpyxl.load_workbook(io.BytesIO(attachment.raw)).active
+        self.assertEqual(sheet.cell(1, 1).value, "Reference")
+        self.assertEqual(sheet.cell(2, 1).value, order.name)
+        self.assertEqual(sheet.cell(2, 5).value, 1000.0)

@@ -46,3 +46,15 @@ class TestFunnel(CrmSalesFlowCommon):
             model = self.env[action["res_model"]].with_user(self.user)
             for view_id, view_type in action["views"]:
                 model.get_view(view_id, view_type)
+
+    def test_forms_render_for_each_group(self):
+        for user in (self.user, self.manager):
+            arch = self.env["res.partner"].with_user(user).get_view(view_type="form")["arch"]
+            self.assertIn("customer_stage", arch)
+            self.assertIn("action_open_timeline", arch)
+            arch = self.env["sale.order"].with_user(user).get_view(view_type="form")["arch"]
+            self.assertIn("installment_ids", arch)
+        self.assertNotIn(
+            "action_release_customer_stage",
+            self.env["res.partner"].with_user(self.user).get_view(view_type="form")["arch"],
+        )
