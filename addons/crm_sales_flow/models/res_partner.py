@@ -183,12 +183,6 @@ class ResPartner(models.Model):
         self._action_recompute_customer_stage(self.env._("Manual override released"))
 
     @api.model
-    def _get_customer_stage_cron_domain(self):
-        return [
-            ("is_company", "=", True),
-        ]
-
-    @api.model
     def _cron_recompute_customer_stage(self):
         """Recompute all customers in batches of BATCH_SIZE, committing between batches.
 

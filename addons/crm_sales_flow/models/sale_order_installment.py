@@ -79,7 +79,7 @@ class SaleOrderInstallment(models.Model):
             inst.residual = inst.amount - inst.paid_amount
             inst.state = allocation_lib.installment_state(inst.amount, inst.paid_amount, inst.due_date, today)
 
-    @api.depends("order_id.name", "sequence", "due_date")
+    @api.depends("order_id.name", "name", "due_date")
     def _compute_display_name(self):
         for inst in self:
             inst.display_name = f"{inst.order_id.name or ''} - {inst.name or inst.due_date or ''}"
