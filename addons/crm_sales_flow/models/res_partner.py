@@ -340,6 +340,7 @@ class ResPartner(models.Model):
         for collect in (
             self._timeline_collect_leads,
             self._timeline_collect_activities,
+            self._timeline_collect_done_activities,
             self._timeline_collect_orders,
             self._timeline_collect_invoices,
             self._timeline_collect_payments,
@@ -414,6 +415,43 @@ class ResPartner(models.Model):
                 "currency_id": None,
                 "state": r["state"],
                 "user_id": self._m2o_id(r["user_id"]),
+            }
+            for r in rows
+        ]
+
+    @api.model
+    def _timeline_collect_done_activities(self, partner_ids, partner_domain, limit):
+        """Activities marked done: their message on the partner or its leads."""
+        partners = self.env["res.partner"].search([("id", "child_of", list(partner_ids))])
+        leads = self.env["crm.lead"].with_context(active_test=False).search(partner_domain)
+        domain = [
+            ("mail_activity_type_id", "!=", False),
+            "|",
+            "&",
+            ("model", "=", "res.partner"),
+            ("res_id", "in", partners.ids),
+            "&",
+            ("model", "=", "crm.lead"),
+            ("res_id", "in", leads.ids),
+        ]
+        rows = self._timeline_read(
+            "mail.message",
+            domain,
+            ["date", "subject", "mail_activity_type_id", "model", "res_id", "author_id"],
+            "date desc, id desc",
+            limit,
+        )
+        return [
+            {
+                "date": r["date"],
+                "kind": "activity",
+                "model": r["model"],
+                "res_id": r["res_id"],
+                "name": r["subject"] or (r["mail_activity_type_id"][1] if r["mail_activity_type_id"] else ""),
+                "amount": None,
+                "currency_id": None,
+                "state": "done",
+                "user_id": None,
             }
             for r in rows
         ]

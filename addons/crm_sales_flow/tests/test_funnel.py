@@ -54,6 +54,8 @@ class TestFunnel(CrmSalesFlowCommon):
             self.assertIn("action_open_timeline", arch)
             arch = self.env["sale.order"].with_user(user).get_view(view_type="form")["arch"]
             self.assertIn("installment_ids", arch)
+            arch = self.env["crm.lead"].with_user(user).get_view(view_type="form")["arch"]
+            self.assertIn("customer_stage", arch)
         self.assertNotIn(
             "action_release_customer_stage",
             self.env["res.partner"].with_user(self.user).get_view(view_type="form")["arch"],

@@ -29,6 +29,16 @@ class TestTimeline(CrmSalesFlowCommon):
         self.assertEqual(by_kind["order"]["res_id"], self.order.id)
         self.assertEqual(by_kind["invoice"]["amount"], 200.0)
 
+    def test_done_activity_in_feed(self):
+        activity = self.env["mail.activity"].search(
+            [("res_model", "=", "crm.lead"), ("res_id", "=", self.lead.id)], limit=1
+        )
+        activity.action_feedback(feedback="Customer called back")
+        events = self.customer.get_timeline(0, 50)["events"]
+        done = [e for e in events if e["kind"] == "activity" and e["state"] == "done"]
+        self.assertEqual(len(done), 1)
+        self.assertEqual((done[0]["model"], done[0]["res_id"]), ("crm.lead", self.lead.id))
+
     def test_paging(self):
         full = self.customer.get_timeline(0, 50)["events"]
         first = self.customer.get_timeline(0, 2)
@@ -41,10 +51,20 @@ class TestTimeline(CrmSalesFlowCommon):
         )
 
     def test_query_count_per_source(self):
+        """One query per source, whatever the number of partners and documents."""
         partners = self.env["res.partner"].search([("id", "child_of", self.customer.id)])
         self.env.invalidate_all()
-        with self.assertQueryCount(__system__=20):
+        with self.assertQueryCount(__system__=25):
             self.env["res.partner"]._timeline_collect(partners.ids, 20)
+        other = self.env["res.partner"].create({"name": "Second timeline customer", "is_company": True})
+        self.env["crm.lead"].create([{"name": f"More {i}", "partner_id": other.id} for i in range(3)])
+        for _i in range(3):
+            self._create_order(partner=other, confirm=True)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with self.assertQueryCount(__system__=25):
+            events = self.env["res.partner"]._timeline_collect((partners | other).ids, 20)
+        self.assertEqual(len([e for e in events if e["kind"] == "order"]), 4)
 
     def test_wizard_pages(self):
         action = self.customer.with_user(self.manager).action_open_timeline()
