@@ -11,6 +11,15 @@ It measures at ``--small`` contracts, grows the same database to ``--size`` cont
 printing query counts and times. The database is dropped at the end (``--keep`` keeps it).
 
     python3 bench/crm_sales_flow_contracts.py --size 10000 --small 1000
+
+Measured on the shared 2-core machine (crm_tmpl template, half of the contracts invoiced, half of those paid,
+invoices grouped by customer so one invoice covers several orders):
+
+    ~1000 contracts:  engine 6 queries 0.087 s | odoo ORM 7 queries 0.297 s  | ratio 3.4
+    ~10000 contracts: engine 6 queries 0.582 s | odoo ORM 43 queries 3.489 s | ratio 6.0
+
+The ORM way also over-counts (1,347,100 vs 977,000 collected at 10k) because it credits a whole invoice to
+every order it covers; the report splits such invoices by line.
 """
 
 import argparse
