@@ -26,6 +26,7 @@
         "views/sale_order_installment_views.xml",
         "views/sale_contract_report_views.xml",
         "views/mail_activity_views.xml",
+        "views/res_config_settings_views.xml",
         "wizards/crm_partner_timeline_views.xml",
         "views/crm_sales_flow_menus.xml",
     ],

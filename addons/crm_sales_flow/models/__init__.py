@@ -3,6 +3,7 @@ from . import (
     crm_customer_stage_history,
     crm_lead,
     crm_stage,
+    res_config_settings,
     res_partner,
     sale_contract_report,
     sale_order,

@@ -1,4 +1,5 @@
-from odoo.tests import tagged
+from odoo.exceptions import ValidationError
+from odoo.tests import Form, tagged
 
 from .common import CrmSalesFlowCommon
 
@@ -60,3 +61,14 @@ class TestFunnel(CrmSalesFlowCommon):
             "action_release_customer_stage",
             self.env["res.partner"].with_user(self.user).get_view(view_type="form")["arch"],
         )
+
+    def test_settings(self):
+        with Form(self.env["res.config.settings"]) as form:
+            form.crm_sales_flow_purchase_interval = 60
+            form.crm_sales_flow_churn_factor = 2.0
+        form.record.execute()
+        params = self.env["ir.config_parameter"].sudo()
+        self.assertEqual(params.get_param("crm_sales_flow.default_purchase_interval"), "60")
+        self.assertEqual(self.env["res.partner"]._get_default_purchase_interval(), 60.0)
+        with self.assertRaises(ValidationError):
+            self.env["res.config.settings"].create({"crm_sales_flow_churn_factor": -1})
