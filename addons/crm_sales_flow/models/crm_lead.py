@@ -13,7 +13,11 @@ class CrmLead(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         leads = super().create(vals_list)
-        leads.filtered("stage_id.activity_plan_id")._action_schedule_stage_plan()
+        # web forms and portal users create leads too: they may not read stages or schedule activities
+        planned = leads.sudo().filtered("stage_id.activity_plan_id")
+        if not self.env.user.share:
+            planned = planned.with_env(self.env)
+        planned._action_schedule_stage_plan()
         leads.partner_id._action_recompute_customer_stage(self.env._("Opportunity created"))
         return leads
 

@@ -114,10 +114,9 @@ class ResPartner(models.Model):
 
     def _action_recompute_customer_stage(self, reason=None):
         """Recompute stage and dormancy of the commercial partners of ``self`` from facts, in batch."""
-        partners = self.commercial_partner_id
+        partners = self.sudo().commercial_partner_id
         if not partners:
             return
-        partners = partners.sudo()
         ids = partners.ids
         open_opp = self._get_open_opportunity_partners(ids)
         dates = self._get_purchase_dates(ids)

@@ -155,3 +155,10 @@ class TestCustomerStage(CrmSalesFlowCommon):
         self.assertEqual(
             self.env["ir.config_parameter"].sudo().get_param("crm_sales_flow.stage_cron_last_id"), "0"
         )
+
+    def test_lead_from_public_user(self):
+        public = self.env.ref("base.public_user")
+        self.env["crm.lead"].with_user(public).sudo().create(
+            {"name": "Web form", "type": "opportunity", "partner_id": self.customer.id}
+        )
+        self.assertEqual(self.customer.customer_stage, "intentional")
