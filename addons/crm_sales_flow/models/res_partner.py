@@ -1,3 +1,5 @@
+import json
+import logging
 import threading
 
 from odoo import api, fields, models
@@ -10,6 +12,7 @@ from ..lib import timeline as timeline_lib
 from .crm_customer_stage_history import CUSTOMER_STAGES
 
 BATCH_SIZE = 1000
+_logger = logging.getLogger(__name__)
 
 
 def _testing():
@@ -242,11 +245,30 @@ class ResPartner(models.Model):
         return {r[0]: (r[1], r[2], r[3] or 0.0, r[4] or []) for r in rows if r[1]}
 
     @api.model
+    def _get_rfm_thresholds(self):
+        """Fixed RFM cut points from the ``crm_sales_flow.rfm_thresholds`` system parameter (JSON, e.g.
+        ``{"recency": [30, 60, 90, 180], "frequency": [1, 2, 4, 8], "monetary": [100, 500, 1000, 5000]}``);
+        the dimensions not given are scored by quintiles of the customers."""
+        raw = self.env["ir.config_parameter"].sudo().get_param("crm_sales_flow.rfm_thresholds")
+        if not raw:
+            return None
+        try:
+            thresholds = json.loads(raw)
+        except ValueError:
+            _logger.warning("crm_sales_flow.rfm_thresholds is not valid JSON: quintiles are used")
+            return None
+        return {
+            k: sorted(v) for k, v in thresholds.items() if k in ("recency", "frequency", "monetary") and v
+        }
+
+    @api.model
     def _action_compute_rfm(self, partner_ids=None):
         """Score all invoiced customers (or ``partner_ids``); write scores grouped by identical values."""
         stats = self._get_rfm_stats(partner_ids)
         today = fields.Date.context_today(self)
-        scores = rfm_lib.score_customers({k: v[:3] for k, v in stats.items()}, today)
+        scores = rfm_lib.score_customers(
+            {k: v[:3] for k, v in stats.items()}, today, self._get_rfm_thresholds()
+        )
         groups = {}
         for pid, score in scores.items():
             groups.setdefault((score["r"], score["f"], score["m"], score["segment"]), []).append(pid)

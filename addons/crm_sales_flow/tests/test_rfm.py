@@ -3,6 +3,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import CrmSalesFlowCommon
 
@@ -72,6 +73,22 @@ class TestRfm(CrmSalesFlowCommon):
         for i, partner in enumerate(partners):
             self._invoice_on(partner, "2026-01-%02d" % (i + 1), qty=i + 1)
         self.env.flush_all()
-        with freeze_time("2026-02-01"), self.assertQueryCount(__system__=2):
+        with freeze_time("2026-02-01"), self.assertQueryCount(__system__=3):
             self.env["res.partner"]._action_compute_rfm(partners.ids)
         self.assertEqual(len(set(partners.mapped("rfm_monetary"))), 5)
+
+    def test_fixed_thresholds(self):
+        self._invoice_on(self.customer, "2026-01-05", qty=5)
+        self.env["ir.config_parameter"].sudo().set_param(
+            "crm_sales_flow.rfm_thresholds",
+            '{"recency": [30, 60, 90, 180], "frequency": [1, 2, 4, 8], "monetary": [100, 500, 1000, 5000]}',
+        )
+        with freeze_time("2026-01-20"):
+            self.env["res.partner"]._action_compute_rfm(self.customer.ids)
+        # 15 days ago -> 5; one invoice -> 2 (a value on a cut point falls above it); 500 -> 3
+        self.assertEqual(
+            (self.customer.rfm_recency, self.customer.rfm_frequency, self.customer.rfm_monetary), (5, 2, 3)
+        )
+        self.env["ir.config_parameter"].sudo().set_param("crm_sales_flow.rfm_thresholds", "not json")
+        with freeze_time("2026-01-20"), mute_logger("odoo.addons.crm_sales_flow.models.res_partner"):
+            self.env["res.partner"]._action_compute_rfm(self.customer.ids)
