@@ -1,1 +1,11 @@
-from . import res_partner
+from . import (
+    account_partial_reconcile,
+    crm_customer_stage_history,
+    crm_lead,
+    crm_stage,
+    res_config_settings,
+    res_partner,
+    sale_contract_report,
+    sale_order,
+    sale_order_installment,
+)

@@ -1,9 +1,346 @@
-from odoo import api, models
+import json
+import logging
+import threading
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import SQL
+
+from ..lib import customer_stage as stage_lib
+from ..lib import rfm as rfm_lib
+from ..lib import timeline as timeline_lib
+from .crm_customer_stage_history import CUSTOMER_STAGES
+
+BATCH_SIZE = 1000
+_logger = logging.getLogger(__name__)
+
+
+def _testing():
+    return getattr(threading.current_thread(), "testing", False)
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # --- three-stage customer model -------------------------------------------------------------
+    customer_stage = fields.Selection(
+        CUSTOMER_STAGES, default="potential", required=True, index=True, copy=False, tracking=True
+    )
+    customer_stage_locked = fields.Boolean(
+        "Stage Set Manually", copy=False, help="A manager fixed the stage: automation leaves it alone."
+    )
+    customer_stage_history_ids = fields.One2many("crm.customer.stage.history", "partner_id", "Stage History")
+    customer_dormant = fields.Boolean(
+        "Dormant",
+        copy=False,
+        index=True,
+        help="A signed customer who bought nothing for longer than their usual purchase interval.",
+    )
+    last_order_date = fields.Date(compute="_compute_purchase_rhythm")
+    purchase_interval = fields.Float("Usual Purchase Interval (days)", compute="_compute_purchase_rhythm")
+    # --- 三定 qualification labels ---------------------------------------------------------------
+    customer_value = fields.Selection(
+        [("valuable", "Valuable"), ("not_valuable", "Not valuable"), ("unsure", "Unsure")], "Value"
+    )
+    customer_deal_size = fields.Selection(
+        [("large", "Large"), ("normal", "Normal"), ("small", "Small")], "Deal Size"
+    )
+    customer_close_window = fields.Selection(
+        [("two_days", "Within two days"), ("this_week", "This week"), ("this_month", "This month")],
+        "Expected Close",
+    )
+    # --- RFM ---------------------------------------------------------------------------------------
+    rfm_recency = fields.Integer("Recency Score", aggregator="avg", copy=False)
+    rfm_frequency = fields.Integer("Frequency Score", aggregator="avg", copy=False)
+    rfm_monetary = fields.Integer("Monetary Score", aggregator="avg", copy=False)
+    rfm_segment = fields.Selection(list(rfm_lib.SEGMENTS), "RFM Segment", index=True, copy=False)
+
+    # ------------------------------------------------------------------------------------------------
+    # Customer stage
+    # ------------------------------------------------------------------------------------------------
+    def _get_purchase_dates(self, partner_ids):
+        """``{commercial partner id: [order dates]}`` of confirmed orders, in one query."""
+        self.env["sale.order"].flush_model(["state", "date_order", "partner_id"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT rp.commercial_partner_id, array_agg(DISTINCT so.date_order::date)
+                     FROM sale_order so
+                     JOIN res_partner rp ON rp.id = so.partner_id
+                    WHERE so.state = 'sale' AND rp.commercial_partner_id = ANY(%s)
+                 GROUP BY rp.commercial_partner_id""",
+                list(partner_ids),
+            )
+        )
+        return dict(rows)
+
+    def _get_open_opportunity_partners(self, partner_ids):
+        self.env["crm.lead"].flush_model(["active", "type", "stage_id", "probability", "partner_id"])
+        self.env["crm.stage"].flush_model(["is_won"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT DISTINCT rp.commercial_partner_id
+                     FROM crm_lead l
+                     JOIN res_partner rp ON rp.id = l.partner_id
+                LEFT JOIN crm_stage s ON s.id = l.stage_id
+                    WHERE l.active AND l.type = 'opportunity' AND NOT COALESCE(s.is_won, FALSE)
+                      AND COALESCE(l.probability, 0) < 100 AND rp.commercial_partner_id = ANY(%s)""",
+                list(partner_ids),
+            )
+        )
+        return {r[0] for r in rows}
+
+    def _get_default_purchase_interval(self):
+        return float(
+            self.env["ir.config_parameter"].sudo().get_param("crm_sales_flow.default_purchase_interval", 90)
+        )
+
+    @api.depends("customer_stage")
+    def _compute_purchase_rhythm(self):
+        dates = self._get_purchase_dates(self.commercial_partner_id.ids) if self.ids else {}
+        for partner in self:
+            days = sorted(dates.get(partner.commercial_partner_id.id) or [])
+            partner.last_order_date = days[-1] if days else False
+            partner.purchase_interval = stage_lib.usual_interval(days) or 0.0
+
+    def _prepare_stage_history_vals(self, old_stage, new_stage, reason, origin="automation"):
+        self.ensure_one()
+        return {
+            "partner_id": self.id,
+            "old_stage": old_stage,
+            "new_stage": new_stage,
+            "reason": reason,
+            "origin": origin,
+            "user_id": self.env.user.id,
+        }
+
+    def _action_recompute_customer_stage(self, reason=None):
+        """Recompute stage and dormancy of the commercial partners of ``self`` from facts, in batch."""
+        partners = self.sudo().commercial_partner_id
+        if not partners:
+            return
+        ids = partners.ids
+        open_opp = self._get_open_opportunity_partners(ids)
+        dates = self._get_purchase_dates(ids)
+        today = fields.Date.context_today(self)
+        default_interval = self._get_default_purchase_interval()
+        to_stage = {}
+        dormant = {True: [], False: []}
+        history = []
+        for partner in partners:
+            days = dates.get(partner.id) or []
+            new = stage_lib.stage_from_facts(partner.id in open_opp, bool(days))
+            if not partner.customer_stage_locked and new != partner.customer_stage:
+                to_stage.setdefault(new, []).append(partner.id)
+                history.append(
+                    partner._prepare_stage_history_vals(
+                        partner.customer_stage,
+                        new,
+                        reason or self.env._("Recomputed from opportunities and orders"),
+                    )
+                )
+            stage = partner.customer_stage if partner.customer_stage_locked else new
+            is_dormant = stage == "signed" and stage_lib.is_dormant(days, today, default_interval)
+            if is_dormant != partner.customer_dormant:
+                dormant[is_dormant].append(partner.id)
+        ctx_partners = partners.with_context(crm_sales_flow_auto_stage=True)
+        for stage, stage_ids in to_stage.items():
+            ctx_partners.browse(stage_ids).write({"customer_stage": stage})
+        for flag, flag_ids in dormant.items():
+            if flag_ids:
+                ctx_partners.browse(flag_ids).write({"customer_dormant": flag})
+        if history:
+            self.env["crm.customer.stage.history"].sudo().create(history)
+
+    def write(self, vals):
+        if "customer_stage" in vals and not self.env.context.get("crm_sales_flow_auto_stage"):
+            return self._action_override_customer_stage(vals)
+        return super().write(vals)
+
+    def _action_override_customer_stage(self, vals):
+        """Manual change of the stage: managers only; locks the stage and logs it."""
+        if not self.env.su and not self.env.user.has_group("crm_sales_flow.group_crm_sales_flow_manager"):
+            raise AccessError(self.env._("Only Sales Flow managers may change a customer's stage by hand."))
+        new = vals["customer_stage"]
+        history = [
+            p._prepare_stage_history_vals(
+                p.customer_stage, new, vals.get("customer_stage_reason"), origin="manual"
+            )
+            for p in self
+            if p.customer_stage != new
+        ]
+        vals = dict(vals, customer_stage_locked=vals.get("customer_stage_locked", True))
+        vals.pop("customer_stage_reason", None)
+        res = super().write(vals)
+        if history:
+            self.env["crm.customer.stage.history"].sudo().create(history)
+        return res
+
+    def action_release_customer_stage(self):
+        """Give the stage back to automation and recompute it now."""
+        if not self.env.user.has_group("crm_sales_flow.group_crm_sales_flow_manager"):
+            raise AccessError(self.env._("Only Sales Flow managers may release a manual customer stage."))
+        self.with_context(crm_sales_flow_auto_stage=True).write({"customer_stage_locked": False})
+        self._action_recompute_customer_stage(self.env._("Manual override released"))
+
+    @api.model
+    def _cron_recompute_customer_stage(self):
+        """Recompute all customers in batches of BATCH_SIZE, committing between batches.
+
+        The last processed id is kept in a system parameter so a crashed run resumes where it stopped.
+        """
+        params = self.env["ir.config_parameter"].sudo()
+        key = "crm_sales_flow.stage_cron_last_id"
+        last_id = int(params.get_param(key, 0))
+        self.env["res.partner"].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT id FROM res_partner
+                    WHERE id = commercial_partner_id AND id > %s
+                      AND (customer_stage != 'potential' OR customer_dormant
+                           OR id IN (SELECT rp.commercial_partner_id FROM crm_lead l
+                                     JOIN res_partner rp ON rp.id = l.partner_id)
+                           OR id IN (SELECT rp.commercial_partner_id FROM sale_order s
+                                     JOIN res_partner rp ON rp.id = s.partner_id))
+                 ORDER BY id""",
+                last_id,
+            )
+        )
+        ids = [r[0] for r in rows]
+        for start in range(0, len(ids), BATCH_SIZE):
+            batch = ids[start : start + BATCH_SIZE]
+            self.browse(batch)._action_recompute_customer_stage(self.env._("Scheduled recomputation"))
+            params.set_param(key, batch[-1])
+            if not _testing():
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        params.set_param(key, 0)
+
+    # ------------------------------------------------------------------------------------------------
+    # RFM
+    # ------------------------------------------------------------------------------------------------
+    def _get_rfm_stats(self, partner_ids=None):
+        """``{commercial partner id: (last invoice date, invoice count, net invoiced, [invoice dates])}``
+        from posted customer invoices and refunds (refunds negative), in one query."""
+        self.env["account.move"].flush_model()
+        where = (
+            SQL("TRUE")
+            if partner_ids is None
+            else SQL("am.commercial_partner_id = ANY(%s)", list(partner_ids))
+        )
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT am.commercial_partner_id,
+                          MAX(am.invoice_date) FILTER (WHERE am.move_type = 'out_invoice'),
+                          COUNT(*) FILTER (WHERE am.move_type = 'out_invoice'),
+                          SUM(am.amount_total_signed),
+                          array_agg(DISTINCT am.invoice_date) FILTER (WHERE am.move_type = 'out_invoice')
+                     FROM account_move am
+                    WHERE am.state = 'posted' AND am.move_type IN ('out_invoice', 'out_refund')
+                      AND am.invoice_date IS NOT NULL AND %s
+                 GROUP BY am.commercial_partner_id""",
+                where,
+            )
+        )
+        return {r[0]: (r[1], r[2], r[3] or 0.0, r[4] or []) for r in rows if r[1]}
+
+    @api.model
+    def _get_rfm_thresholds(self):
+        """Fixed RFM cut points from the ``crm_sales_flow.rfm_thresholds`` system parameter (JSON, e.g.
+        ``{"recency": [30, 60, 90, 180], "frequency": [1, 2, 4, 8], "monetary": [100, 500, 1000, 5000]}``);
+        the dimensions not given are scored by quintiles of the customers."""
+        raw = self.env["ir.config_parameter"].sudo().get_param("crm_sales_flow.rfm_thresholds")
+        if not raw:
+            return None
+        try:
+            thresholds = json.loads(raw)
+        except ValueError:
+            _logger.warning("crm_sales_flow.rfm_thresholds is not valid JSON: quintiles are used")
+            return None
+        return {
+            k: sorted(v) for k, v in thresholds.items() if k in ("recency", "frequency", "monetary") and v
+        }
+
+    @api.model
+    def _action_compute_rfm(self, partner_ids=None):
+        """Score all invoiced customers (or ``partner_ids``); write scores grouped by identical values."""
+        stats = self._get_rfm_stats(partner_ids)
+        today = fields.Date.context_today(self)
+        scores = rfm_lib.score_customers(
+            {k: v[:3] for k, v in stats.items()}, today, self._get_rfm_thresholds()
+        )
+        groups = {}
+        for pid, score in scores.items():
+            groups.setdefault((score["r"], score["f"], score["m"], score["segment"]), []).append(pid)
+        partners = self.sudo()
+        for (r, f, m, seg), ids in groups.items():
+            partners.browse(ids).write(
+                {"rfm_recency": r, "rfm_frequency": f, "rfm_monetary": m, "rfm_segment": seg}
+            )
+        return stats
+
+    def _get_churn_activity_type(self):
+        return self.env.ref("crm_sales_flow.mail_activity_type_churn_warning", raise_if_not_found=False)
+
+    @api.model
+    def _action_churn_warnings(self, stats):
+        """One churn-warning activity per customer late on its expected purchase interval (no duplicate)."""
+        activity_type = self._get_churn_activity_type()
+        if not activity_type:
+            return self.env["mail.activity"]
+        today = fields.Date.context_today(self)
+        default_interval = self._get_default_purchase_interval()
+        factor = float(self.env["ir.config_parameter"].sudo().get_param("crm_sales_flow.churn_factor", 1.5))
+        late = {}
+        for pid, (last, _count, _money, dates) in stats.items():
+            interval = stage_lib.usual_interval(dates, default_interval)
+            days = stage_lib.overdue_days(last, interval * factor if interval else None, today)
+            if days > 0:
+                late[pid] = (last, interval, days)
+        if not late:
+            return self.env["mail.activity"]
+        existing = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", list(late)),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+        )
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        vals_list = []
+        for partner in self.sudo().browse(sorted(set(late) - set(existing.mapped("res_id")))):
+            last, interval, days = late[partner.id]
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": partner.id,
+                    "activity_type_id": activity_type.id,
+                    "summary": self.env._(
+                        "Churn risk: no purchase for %(days)s days", days=(today - last).days
+                    ),
+                    "note": self.env._(
+                        "Last invoice on %(last)s; the customer usually buys every %(interval)s days.",
+                        last=last,
+                        interval=round(interval),
+                    ),
+                    "user_id": (partner.user_id or self.env.ref("base.user_admin")).id,
+                    "date_deadline": today,
+                }
+            )
+        return self.env["mail.activity"].sudo().create(vals_list)
+
+    @api.model
+    def _cron_compute_rfm(self):
+        stats = self._action_compute_rfm()
+        self._action_churn_warnings(stats)
+
+    # ------------------------------------------------------------------------------------------------
+    # 360° timeline
+    # ------------------------------------------------------------------------------------------------
     @api.model
     def _timeline_collect(self, partner_ids, limit):
         """Hook of the 360° timeline: return the newest ``limit`` events of each source for ``partner_ids``.
@@ -19,4 +356,226 @@ class ResPartner(models.Model):
 
         The timeline merges the lists, sorts them by date (newest first) and cuts the requested page.
         """
-        return []
+        events = []
+        partner_domain = [("partner_id", "child_of", list(partner_ids))]
+        for collect in (
+            self._timeline_collect_leads,
+            self._timeline_collect_activities,
+            self._timeline_collect_done_activities,
+            self._timeline_collect_orders,
+            self._timeline_collect_invoices,
+            self._timeline_collect_payments,
+        ):
+            events += collect(partner_ids, partner_domain, limit)
+        return events
+
+    def _timeline_read(self, model, domain, fields_list, order, limit):
+        Model = self.env[model]
+        if not Model.has_access("read"):
+            return []
+        return Model.search_read(domain, fields_list, order=order, limit=limit)
+
+    @staticmethod
+    def _m2o_id(value):
+        return value[0] if value else None
+
+    @api.model
+    def _timeline_collect_leads(self, partner_ids, partner_domain, limit):
+        rows = self._timeline_read(
+            "crm.lead",
+            partner_domain + [("active", "in", [True, False])],
+            ["create_date", "name", "expected_revenue", "company_currency", "stage_id", "user_id", "type"],
+            "create_date desc, id desc",
+            limit,
+        )
+        return [
+            {
+                "date": r["create_date"],
+                "kind": "lead",
+                "model": "crm.lead",
+                "res_id": r["id"],
+                "name": r["name"],
+                "amount": r["expected_revenue"],
+                "currency_id": self._m2o_id(r["company_currency"]),
+                "state": r["stage_id"][1] if r["stage_id"] else r["type"],
+                "user_id": self._m2o_id(r["user_id"]),
+            }
+            for r in rows
+        ]
+
+    @api.model
+    def _timeline_collect_activities(self, partner_ids, partner_domain, limit):
+        partners = self.env["res.partner"].search([("id", "child_of", list(partner_ids))])
+        leads = (
+            self.env["crm.lead"].with_context(active_test=False).search(partner_domain) if partners else []
+        )
+        domain = [
+            "|",
+            "&",
+            ("res_model", "=", "res.partner"),
+            ("res_id", "in", partners.ids),
+            "&",
+            ("res_model", "=", "crm.lead"),
+            ("res_id", "in", leads.ids if leads else []),
+        ]
+        rows = self._timeline_read(
+            "mail.activity",
+            domain,
+            ["date_deadline", "summary", "activity_type_id", "res_model", "res_id", "user_id", "state"],
+            "date_deadline desc, id desc",
+            limit,
+        )
+        return [
+            {
+                "date": r["date_deadline"],
+                "kind": "activity",
+                "model": r["res_model"],
+                "res_id": r["res_id"],
+                "name": r["summary"] or (r["activity_type_id"][1] if r["activity_type_id"] else ""),
+                "amount": None,
+                "currency_id": None,
+                "state": r["state"],
+                "user_id": self._m2o_id(r["user_id"]),
+            }
+            for r in rows
+        ]
+
+    @api.model
+    def _timeline_collect_done_activities(self, partner_ids, partner_domain, limit):
+        """Activities marked done: their message on the partner or its leads."""
+        partners = self.env["res.partner"].search([("id", "child_of", list(partner_ids))])
+        leads = self.env["crm.lead"].with_context(active_test=False).search(partner_domain)
+        domain = [
+            ("mail_activity_type_id", "!=", False),
+            "|",
+            "&",
+            ("model", "=", "res.partner"),
+            ("res_id", "in", partners.ids),
+            "&",
+            ("model", "=", "crm.lead"),
+            ("res_id", "in", leads.ids),
+        ]
+        rows = self._timeline_read(
+            "mail.message",
+            domain,
+            ["date", "subject", "mail_activity_type_id", "model", "res_id", "author_id"],
+            "date desc, id desc",
+            limit,
+        )
+        return [
+            {
+                "date": r["date"],
+                "kind": "activity",
+                "model": r["model"],
+                "res_id": r["res_id"],
+                "name": r["subject"] or (r["mail_activity_type_id"][1] if r["mail_activity_type_id"] else ""),
+                "amount": None,
+                "currency_id": None,
+                "state": "done",
+                "user_id": None,
+            }
+            for r in rows
+        ]
+
+    @api.model
+    def _timeline_collect_orders(self, partner_ids, partner_domain, limit):
+        rows = self._timeline_read(
+            "sale.order",
+            partner_domain,
+            ["date_order", "name", "amount_total", "currency_id", "state", "user_id"],
+            "date_order desc, id desc",
+            limit,
+        )
+        return [
+            {
+                "date": r["date_order"],
+                "kind": "order" if r["state"] == "sale" else "quotation",
+                "model": "sale.order",
+                "res_id": r["id"],
+                "name": r["name"],
+                "amount": r["amount_total"],
+                "currency_id": self._m2o_id(r["currency_id"]),
+                "state": r["state"],
+                "user_id": self._m2o_id(r["user_id"]),
+            }
+            for r in rows
+        ]
+
+    @api.model
+    def _timeline_collect_invoices(self, partner_ids, partner_domain, limit):
+        rows = self._timeline_read(
+            "account.move",
+            partner_domain + [("move_type", "in", ("out_invoice", "out_refund")), ("state", "=", "posted")],
+            [
+                "invoice_date",
+                "name",
+                "amount_total_signed",
+                "currency_id",
+                "payment_state",
+                "invoice_user_id",
+            ],
+            "invoice_date desc, id desc",
+            limit,
+        )
+        return [
+            {
+                "date": r["invoice_date"],
+                "kind": "invoice",
+                "model": "account.move",
+                "res_id": r["id"],
+                "name": r["name"],
+                "amount": r["amount_total_signed"],
+                "currency_id": self._m2o_id(r["currency_id"]),
+                "state": r["payment_state"],
+                "user_id": self._m2o_id(r["invoice_user_id"]),
+            }
+            for r in rows
+        ]
+
+    @api.model
+    def _timeline_collect_payments(self, partner_ids, partner_domain, limit):
+        rows = self._timeline_read(
+            "account.payment",
+            partner_domain + [("partner_type", "=", "customer"), ("state", "not in", ("draft", "canceled"))],
+            ["date", "name", "amount_signed", "currency_id", "state", "create_uid"],
+            "date desc, id desc",
+            limit,
+        )
+        return [
+            {
+                "date": r["date"],
+                "kind": "payment",
+                "model": "account.payment",
+                "res_id": r["id"],
+                "name": r["name"],
+                "amount": r["amount_signed"],
+                "currency_id": self._m2o_id(r["currency_id"]),
+                "state": r["state"],
+                "user_id": self._m2o_id(r["create_uid"]),
+            }
+            for r in rows
+        ]
+
+    def get_timeline(self, offset=0, limit=20):
+        """One page of the partner's 360° timeline, newest first: ``{"events": [...], "has_more": bool}``."""
+        self.ensure_one()
+        offset, limit = max(int(offset), 0), max(min(int(limit), 200), 1)
+        events = self._timeline_collect([self.commercial_partner_id.id], offset + limit + 1)
+        page, has_more = timeline_lib.merge_page(events, offset, limit)
+        return {"events": page, "has_more": has_more, "offset": offset, "limit": limit}
+
+    def action_open_timeline(self):
+        self.ensure_one()
+        wizard = self.env["crm.partner.timeline"].create({"partner_id": self.id})
+        wizard._action_load_page()
+        return wizard._get_action()
+
+    def action_open_stage_history(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Stage History"),
+            "res_model": "crm.customer.stage.history",
+            "view_mode": "list",
+            "domain": [("partner_id", "=", self.commercial_partner_id.id)],
+        }

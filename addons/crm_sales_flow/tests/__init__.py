@@ -1,1 +1,10 @@
-from . import test_install
+from . import (
+    test_contract_report,
+    test_customer_stage,
+    test_funnel,
+    test_install,
+    test_payment_plan,
+    test_rfm,
+    test_sfa,
+    test_timeline,
+)

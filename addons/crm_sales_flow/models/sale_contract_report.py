@@ -1,0 +1,147 @@
+import io
+
+import xlsxwriter
+
+from odoo import fields, models
+from odoo.tools import SQL
+
+
+class SaleContractReport(models.Model):
+    _name = "sale.contract.report"
+    _description = "Contract Collection Report"
+    _auto = False
+    _rec_name = "name"
+    _order = "date_order desc, id desc"
+    _depends = {
+        "sale.order": [
+            "state",
+            "amount_total",
+            "partner_id",
+            "user_id",
+            "team_id",
+            "company_id",
+            "date_order",
+        ],
+        "sale.order.line": ["order_id", "invoice_lines"],
+        "account.move": ["state", "move_type", "amount_total", "amount_residual", "invoice_date_due"],
+        "account.move.line": ["move_id", "price_total"],
+        "sale.order.installment": ["order_id", "due_date", "amount", "paid_amount"],
+    }
+
+    order_id = fields.Many2one("sale.order", "Contract", readonly=True)
+    name = fields.Char("Reference", readonly=True)
+    partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
+    user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
+    team_id = fields.Many2one("crm.team", "Sales Team", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    date_order = fields.Datetime("Contract Date", readonly=True)
+    amount_contract = fields.Monetary("Contract Amount", readonly=True)
+    amount_invoiced = fields.Monetary("Invoiced", readonly=True)
+    amount_collected = fields.Monetary("Collected", readonly=True)
+    amount_outstanding = fields.Monetary("Outstanding", readonly=True)
+    amount_overdue = fields.Monetary("Overdue", readonly=True)
+
+    def _get_query(self):
+        return SQL(
+            """
+            WITH inv AS (
+                SELECT sol.order_id,
+                       SUM(CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END * aml.price_total)
+                           AS invoiced,
+                       SUM(CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END
+                           * CASE WHEN am.amount_total <> 0
+                                  THEN aml.price_total * (am.amount_total - am.amount_residual)
+                                       / am.amount_total
+                                  ELSE 0 END) AS collected,
+                       SUM(CASE WHEN am.move_type = 'out_invoice' AND am.amount_total <> 0
+                                 AND am.invoice_date_due < %(today)s
+                                THEN aml.price_total * am.amount_residual / am.amount_total
+                                ELSE 0 END) AS overdue
+                  FROM sale_order_line_invoice_rel rel
+                  JOIN sale_order_line sol ON sol.id = rel.order_line_id
+                  JOIN account_move_line aml ON aml.id = rel.invoice_line_id
+                  JOIN account_move am ON am.id = aml.move_id
+                 WHERE am.state = 'posted' AND am.move_type IN ('out_invoice', 'out_refund')
+              GROUP BY sol.order_id
+            ), plan AS (
+                SELECT order_id, COUNT(*) AS installments,
+                       SUM(CASE WHEN due_date < %(today)s
+                                THEN COALESCE(amount, 0) - COALESCE(paid_amount, 0) ELSE 0 END)
+                           AS overdue
+                  FROM sale_order_installment
+              GROUP BY order_id
+            )
+            SELECT so.id AS id, so.id AS order_id, so.name, so.partner_id, so.user_id, so.team_id,
+                   so.company_id, so.currency_id, so.date_order,
+                   so.amount_total AS amount_contract,
+                   ROUND(COALESCE(inv.invoiced, 0), 2) AS amount_invoiced,
+                   ROUND(COALESCE(inv.collected, 0), 2) AS amount_collected,
+                   ROUND(so.amount_total - COALESCE(inv.collected, 0), 2) AS amount_outstanding,
+                   ROUND(CASE WHEN plan.installments > 0 THEN plan.overdue
+                              ELSE COALESCE(inv.overdue, 0) END, 2) AS amount_overdue
+              FROM sale_order so
+         LEFT JOIN inv ON inv.order_id = so.id
+         LEFT JOIN plan ON plan.order_id = so.id
+             WHERE so.state = 'sale'
+            """,
+            today=fields.Date.context_today(self),
+        )
+
+    @property
+    def _table_query(self):
+        return self._get_query()
+
+    # --- Excel export ----------------------------------------------------------------------------------
+    def _get_xlsx_columns(self):
+        return [
+            "name",
+            "partner_id",
+            "user_id",
+            "date_order",
+            "amount_contract",
+            "amount_invoiced",
+            "amount_collected",
+            "amount_outstanding",
+            "amount_overdue",
+        ]
+
+    def _prepare_xlsx_content(self):
+        """The selected contracts (all visible ones when none is selected) as an xlsx workbook."""
+        records = self or self.search([])
+        columns = self._get_xlsx_columns()
+        buffer = io.BytesIO()
+        workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        sheet = workbook.add_worksheet(self.env._("Contracts"))
+        bold = workbook.add_format({"bold": True})
+        money = workbook.add_format({"num_format": "#,##0.00"})
+        for col, fname in enumerate(columns):
+            sheet.write(0, col, self._fields[fname].get_description(self.env)["string"], bold)
+        for row, record in enumerate(records, start=1):
+            for col, fname in enumerate(columns):
+                field = self._fields[fname]
+                value = record[fname]
+                if field.type == "many2one":
+                    sheet.write(row, col, value.display_name or "")
+                elif field.type == "datetime":
+                    sheet.write(row, col, fields.Datetime.to_string(value) if value else "")
+                elif field.type == "monetary":
+                    sheet.write_number(row, col, value, money)
+                else:
+                    sheet.write(row, col, value or "")
+        workbook.close()
+        return buffer.getvalue()
+
+    def action_export_xlsx(self):
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": "contract_collection.xlsx",
+                "raw": self._prepare_xlsx_content(),
+                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }

@@ -1,0 +1,164 @@
+from datetime import date, datetime
+
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .common import CrmSalesFlowCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerStage(CrmSalesFlowCommon):
+    def test_new_customer_is_potential(self):
+        self.assertEqual(self.customer.customer_stage, "potential")
+        self.assertFalse(self.customer.customer_stage_history_ids)
+
+    def test_opportunity_makes_intentional_then_order_signs(self):
+        lead = (
+            self.env["crm.lead"]
+            .with_user(self.user)
+            .create({"name": "Big deal", "type": "opportunity", "partner_id": self.contact.id})
+        )
+        self.assertEqual(
+            self.customer.customer_stage, "intentional", "a contact's opportunity qualifies its company"
+        )
+        history = self.customer.customer_stage_history_ids
+        self.assertEqual(len(history), 1)
+        self.assertEqual(
+            (history.old_stage, history.new_stage, history.origin), ("potential", "intentional", "automation")
+        )
+        self.assertEqual(history.user_id, self.user)
+
+        self._create_order(partner=self.contact, confirm=True)
+        self.assertEqual(self.customer.customer_stage, "signed")
+        last = self.env["crm.customer.stage.history"].search([("partner_id", "=", self.customer.id)], limit=1)
+        self.assertEqual(last.new_stage, "signed")
+        self.assertIn("confirmed", last.reason)
+
+        # the lead is lost: the customer stays signed (the order is a fact)
+        lead.action_set_lost()
+        self.assertEqual(self.customer.customer_stage, "signed")
+
+    def test_lost_opportunity_goes_back_to_potential(self):
+        lead = self.env["crm.lead"].create(
+            {"name": "Maybe", "type": "opportunity", "partner_id": self.customer.id}
+        )
+        self.assertEqual(self.customer.customer_stage, "intentional")
+        lead.action_set_lost()
+        self.assertEqual(self.customer.customer_stage, "potential")
+        self.assertEqual(len(self.customer.customer_stage_history_ids), 2)
+
+    def test_cancelled_order_unsigns(self):
+        order = self._create_order(confirm=True)
+        self.assertEqual(self.customer.customer_stage, "signed")
+        order._action_cancel()
+        self.assertEqual(self.customer.customer_stage, "potential")
+
+    def test_manager_override_locks_stage(self):
+        self.customer.with_user(self.manager).write({"customer_stage": "signed"})
+        self.assertTrue(self.customer.customer_stage_locked)
+        history = self.customer.customer_stage_history_ids
+        self.assertEqual(
+            (history.new_stage, history.origin, history.user_id), ("signed", "manual", self.manager)
+        )
+        # facts no longer move it
+        self.env["crm.lead"].create({"name": "x", "type": "opportunity", "partner_id": self.customer.id})
+        self.assertEqual(self.customer.customer_stage, "signed")
+        # release gives it back to automation
+        self.customer.with_user(self.manager).action_release_customer_stage()
+        self.assertFalse(self.customer.customer_stage_locked)
+        self.assertEqual(self.customer.customer_stage, "intentional")
+
+    def test_user_cannot_override(self):
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.user).write({"customer_stage": "signed"})
+        self.assertEqual(self.customer.customer_stage, "potential")
+        self.assertFalse(self.customer.customer_stage_history_ids)
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.user).action_release_customer_stage()
+
+    def test_qualification_labels(self):
+        self.customer.with_user(self.user).write(
+            {
+                "customer_value": "valuable",
+                "customer_deal_size": "large",
+                "customer_close_window": "this_week",
+            }
+        )
+        self.assertEqual(self.customer.customer_deal_size, "large")
+
+    def test_dormant_when_late_on_usual_interval(self):
+        for day in (date(2026, 1, 1), date(2026, 1, 31), date(2026, 3, 2)):
+            with freeze_time(day):
+                order = self._create_order()
+                order.action_confirm()
+                order.date_order = datetime.combine(day, datetime.min.time())
+        self.assertEqual(self.customer.purchase_interval, 30.0)
+        self.assertEqual(self.customer.last_order_date, date(2026, 3, 2))
+        with freeze_time("2026-03-20"):
+            self.customer._action_recompute_customer_stage()
+            self.assertFalse(self.customer.customer_dormant)
+        with freeze_time("2026-04-15"):
+            self.env["res.partner"]._cron_recompute_customer_stage()
+            self.assertTrue(self.customer.customer_dormant)
+            self.assertEqual(self.customer.customer_stage, "signed")
+
+    def test_cron_batch_queries_do_not_grow(self):
+        partners = self.env["res.partner"].create(
+            [{"name": f"Batch {i}", "is_company": True} for i in range(30)]
+        )
+        self.env["crm.lead"].create(
+            [{"name": f"L{i}", "type": "opportunity", "partner_id": p.id} for i, p in enumerate(partners)]
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET customer_stage = 'potential' WHERE id = ANY(%s)", [partners.ids]
+        )
+        partners.invalidate_recordset()
+        self.env.flush_all()
+        with self.assertQueryCount(__system__=7):
+            partners._action_recompute_customer_stage()
+        self.assertEqual(set(partners.mapped("customer_stage")), {"intentional"})
+
+    def test_history_record_rules(self):
+        mine = self.env["res.partner"].create({"name": "Mine", "is_company": True, "user_id": self.user.id})
+        theirs = self.env["res.partner"].create(
+            {"name": "Theirs", "is_company": True, "user_id": self.other_user.id}
+        )
+        self.env["crm.lead"].create(
+            [{"name": p.name, "type": "opportunity", "partner_id": p.id} for p in (mine | theirs)]
+        )
+        History = self.env["crm.customer.stage.history"]
+        domain = [("partner_id", "in", (mine | theirs).ids)]
+        self.assertEqual(History.with_user(self.user).search(domain).partner_id, mine)
+        self.assertEqual(History.with_user(self.manager).search(domain).partner_id, mine | theirs)
+        with self.assertRaises(AccessError):
+            History.with_user(self.user).search(domain).unlink()
+
+    def test_cron_resumes_after_last_processed_id(self):
+        first = self.env["res.partner"].create({"name": "Resume A", "is_company": True})
+        second = self.env["res.partner"].create({"name": "Resume B", "is_company": True})
+        self.env["crm.lead"].create(
+            [{"name": p.name, "type": "opportunity", "partner_id": p.id} for p in (first | second)]
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET customer_stage = 'potential' WHERE id IN %s", [(first.id, second.id)]
+        )
+        self.env.invalidate_all()
+        # a previous run crashed after having processed ``first``
+        self.env["ir.config_parameter"].sudo().set_param("crm_sales_flow.stage_cron_last_id", first.id)
+        self.env["res.partner"]._cron_recompute_customer_stage()
+        self.assertEqual(first.customer_stage, "potential", "already processed: skipped")
+        self.assertEqual(second.customer_stage, "intentional")
+        self.assertEqual(
+            self.env["ir.config_parameter"].sudo().get_param("crm_sales_flow.stage_cron_last_id"), "0"
+        )
+
+    def test_lead_from_public_user(self):
+        public = self.env.ref("base.public_user")
+        self.env["crm.lead"].with_user(public).sudo().create(
+            {"name": "Web form", "type": "opportunity", "partner_id": self.customer.id}
+        )
+        self.assertEqual(self.customer.customer_stage, "intentional")

@@ -1,0 +1,1 @@
+from . import crm_partner_timeline, crm_partner_timeline_line
