@@ -4,6 +4,7 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
+from odoo.addons.stock.models.stock_rule import ProcurementException
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
@@ -420,15 +421,30 @@ class CrmInventoryGap(models.Model):
 
     @api.model
     def _action_procure_rows(self, rows):
-        """Run procurement.group.run for the rows to order; RFQs are grouped per vendor by purchase_stock."""
+        """Run procurement.group.run for the rows to order; RFQs are grouped per vendor by purchase_stock.
+
+        A procurement Odoo cannot fulfil (no vendor, no rule...) is skipped and reported, the others run.
+        Returns ``(number of rows procured, [error messages])``.
+        """
         rows = [
             row for row in rows if row["order_qty"] > 0 and row.get("supply_method") in ("buy", "manufacture")
         ]
-        if not rows:
-            return 0
         procurements = self._prepare_gap_procurements(rows)
-        self.env["procurement.group"].sudo().run(procurements)
-        return len(rows)
+        failed = []
+        ProcurementGroup = self.env["procurement.group"].sudo()
+        while procurements:
+            try:
+                with self.env.cr.savepoint():
+                    ProcurementGroup.run(procurements, raise_user_error=False)
+                break
+            except ProcurementException as exc:
+                bad = {(p.product_id.id, p.location_id.id) for p, _msg in exc.procurement_exceptions}
+                for procurement, message in exc.procurement_exceptions:
+                    failed.append(f"{procurement.product_id.display_name}: {message}")
+                procurements = [p for p in procurements if (p.product_id.id, p.location_id.id) not in bad]
+        for message in failed:
+            _logger.warning("purchase gap: procurement skipped, %s", message)
+        return len(procurements), failed
 
     @api.model
     def _action_procure_gaps(self, warehouses=None, products=None, batch_size=0):
@@ -436,32 +452,37 @@ class CrmInventoryGap(models.Model):
 
         With ``batch_size`` (cron), commit between batches outside tests: a crash loses at most one batch,
         and the next run resumes because the RFQs/MOs already created count as supply.
+        Returns ``(number of rows procured, [error messages])``.
         """
         rows = [row for row in self._compute_gap_rows(warehouses, products) if row["order_qty"] > 0]
-        if not batch_size:
-            return self._action_procure_rows(rows)
-        done = 0
+        batch_size = batch_size or len(rows) or 1
+        done, failed = 0, []
         testing = getattr(threading.current_thread(), "testing", False)
         for start in range(0, len(rows), batch_size):
-            done += self._action_procure_rows(rows[start : start + batch_size])
-            if not testing:
+            count, errors = self._action_procure_rows(rows[start : start + batch_size])
+            done += count
+            failed += errors
+            if not testing and batch_size < len(rows):
                 self.env.cr.commit()  # pylint: disable=invalid-commit
-        return done
+        return done, failed
 
     def action_create_orders(self):
         """Button of the gap report: order the selected rows (all rows with something to order if none)."""
         self._check_gap_manager()
         records = self or self.search([("order_qty", ">", 0)])
-        count = self._action_procure_gaps(records.warehouse_id, records.product_id)
+        count, failed = self._action_procure_gaps(records.warehouse_id, records.product_id)
         self._action_refresh_report(records.warehouse_id)
+        message = self.env._("%(count)s replenishment(s) launched.", count=count)
+        if failed:
+            message += "\n" + self.env._("Not replenished:") + "\n" + "\n".join(failed)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "title": self.env._("Purchase gap"),
-                "message": self.env._("%(count)s replenishment(s) launched.", count=count),
-                "type": "success" if count else "info",
-                "sticky": False,
+                "message": message,
+                "type": "warning" if failed else "success" if count else "info",
+                "sticky": bool(failed),
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
@@ -474,6 +495,6 @@ class CrmInventoryGap(models.Model):
         for company in self.env["res.company"].search([]):
             gap = self.with_company(company).with_context(allowed_company_ids=company.ids)
             warehouses = gap.env["stock.warehouse"].search([("company_id", "=", company.id)])
-            count = gap._action_procure_gaps(warehouses, batch_size=200)
+            count, _failed = gap._action_procure_gaps(warehouses, batch_size=200)
             _logger.info("purchase gap: %s replenishments launched for %s", count, company.name)
             gap._action_refresh_report(warehouses)

@@ -11,7 +11,9 @@ class SaleOrderLine(models.Model):
         "plus the replenishment lead time of the route when the free quantity does not cover the line.",
     )
 
-    @api.depends("product_id", "product_uom_qty", "warehouse_id", "order_id.date_order")
+    @api.depends(
+        "product_id", "product_uom_qty", "warehouse_id", "order_id.date_order", "order_id.commitment_date"
+    )
     def _compute_cil_promised_date(self):
         self.cil_promised_date = False
         groups = {}

@@ -11,7 +11,7 @@ class CrmOrderImport(models.TransientModel):
     _name = "crm.order.import"
     _description = "Import Customer Orders"
 
-    file = fields.Binary(required=True)
+    file = fields.Binary(attachment=False)
     filename = fields.Char(string="File Name")
     warehouse_id = fields.Many2one("stock.warehouse")
     state = fields.Selection([("draft", "Draft"), ("done", "Done")], default="draft")
