@@ -12,6 +12,18 @@ COLUMN_ALIASES = {
 }
 REQUIRED_COLUMNS = ("customer", "product", "quantity")
 
+# English texts of the row errors; the wizard passes translated ones (``{value}`` is the cell or lookup text)
+MESSAGES = {
+    "missing_customer": "missing customer",
+    "missing_product": "missing product",
+    "lookup": "{value}",
+    "quantity_not_positive": "quantity must be a positive number",
+    "invalid_quantity": "invalid quantity {value!r}",
+    "negative_price": "price must not be negative",
+    "invalid_price": "invalid price {value!r}",
+    "order_rejected": "another row of the same order is in error",
+}
+
 
 def parse_number(text):
     """Parse a spreadsheet number ("1,234.5", "12", "") -> float or None when empty; ValueError if invalid."""
@@ -31,14 +43,20 @@ def cell(row, mapping, field):
     return (row[idx] or "").strip()
 
 
-def build_orders(rows, mapping, partner_lookup, product_lookup):
+def build_orders(rows, mapping, partner_lookup, product_lookup, messages=None):
     """Validate ``rows`` and group them into orders.
 
     ``partner_lookup(key) -> (partner_id or None, error or None)`` and ``product_lookup(key)`` likewise.
     Returns ``(orders, errors)``: ``orders`` is a list of ``{"partner_id", "order_ref", "lines": [...]}``
     with lines ``{"product_id", "quantity", "price"}`` (price None = pricelist price); ``errors`` maps a
     row index (0-based in ``rows``) to its message. An order with one bad row is rejected entirely.
+    ``messages`` overrides :data:`MESSAGES` (e.g. translated texts).
     """
+    texts = dict(MESSAGES, **(messages or {}))
+
+    def text(code, value=""):
+        return texts[code].format(value=value)
+
     errors = {}
     groups = {}
     for index, row in enumerate(rows):
@@ -53,31 +71,31 @@ def build_orders(rows, mapping, partner_lookup, product_lookup):
         problems = []
         partner_id = None
         if not customer:
-            problems.append("missing customer")
+            problems.append(text("missing_customer"))
         else:
             partner_id, error = partner_lookup(customer)
             if error:
-                problems.append(error)
+                problems.append(text("lookup", error))
         product_id = None
         if not product_key:
-            problems.append("missing product")
+            problems.append(text("missing_product"))
         else:
             product_id, error = product_lookup(product_key)
             if error:
-                problems.append(error)
+                problems.append(text("lookup", error))
         quantity = price = None
         try:
             quantity = parse_number(cell(row, mapping, "quantity"))
             if quantity is None or quantity <= 0:
-                problems.append("quantity must be a positive number")
+                problems.append(text("quantity_not_positive"))
         except ValueError:
-            problems.append(f"invalid quantity {cell(row, mapping, 'quantity')!r}")
+            problems.append(text("invalid_quantity", cell(row, mapping, "quantity")))
         try:
             price = parse_number(cell(row, mapping, "price"))
             if price is not None and price < 0:
-                problems.append("price must not be negative")
+                problems.append(text("negative_price"))
         except ValueError:
-            problems.append(f"invalid price {cell(row, mapping, 'price')!r}")
+            problems.append(text("invalid_price", cell(row, mapping, "price")))
         if problems:
             errors[index] = "; ".join(problems)
             continue
@@ -88,7 +106,7 @@ def build_orders(rows, mapping, partner_lookup, product_lookup):
         bad = [i for i in group["rows"] if i in errors]
         if bad:
             for i in group["rows"]:
-                errors.setdefault(i, "another row of the same order is in error")
+                errors.setdefault(i, text("order_rejected"))
             continue
         orders.append(
             {"partner_id": group["partner_id"], "order_ref": group["order_ref"], "lines": group["lines"]}

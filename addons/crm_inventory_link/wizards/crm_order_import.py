@@ -71,6 +71,18 @@ class CrmOrderImport(models.TransientModel):
 
         return lookup
 
+    def _get_error_messages(self):
+        """Translated texts of the row errors of lib/order_import.py."""
+        return {
+            "missing_customer": self.env._("missing customer"),
+            "missing_product": self.env._("missing product"),
+            "quantity_not_positive": self.env._("quantity must be a positive number"),
+            "invalid_quantity": self.env._("invalid quantity {value!r}"),
+            "negative_price": self.env._("price must not be negative"),
+            "invalid_price": self.env._("invalid price {value!r}"),
+            "order_rejected": self.env._("another row of the same order is in error"),
+        }
+
     def _read_file(self):
         self.ensure_one()
         try:
@@ -108,7 +120,11 @@ class CrmOrderImport(models.TransientModel):
         customers = {row[mapping["customer"]].strip() for row in rows if row[mapping["customer"]].strip()}
         products = {row[mapping["product"]].strip() for row in rows if row[mapping["product"]].strip()}
         orders, errors = build_orders(
-            rows, mapping, self._get_partner_lookup(customers), self._get_product_lookup(products)
+            rows,
+            mapping,
+            self._get_partner_lookup(customers),
+            self._get_product_lookup(products),
+            self._get_error_messages(),
         )
         sale_orders = self.env["sale.order"].create([self._prepare_order_values(order) for order in orders])
         values = {
