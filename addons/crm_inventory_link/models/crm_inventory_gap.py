@@ -286,15 +286,22 @@ class CrmInventoryGap(models.Model):
         for product_id, action in self.env.execute_query(
             SQL(
                 """
-                SELECT DISTINCT pp.id, r.action
-                  FROM product_product pp
-                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                  JOIN stock_rule r ON r.active AND r.action IN ('buy', 'manufacture')
-                 WHERE pp.id = ANY(%(products)s)
-                   AND (
-                        r.route_id IN (SELECT route_id FROM stock_route_product WHERE product_id = pt.id)
-                     OR r.route_id IN (SELECT route_id FROM stock_route_categ WHERE categ_id = pt.categ_id)
-                   )
+                WITH product_routes AS (
+                    SELECT pp.id AS product_id, srp.route_id
+                      FROM product_product pp
+                      JOIN stock_route_product srp ON srp.product_id = pp.product_tmpl_id
+                     WHERE pp.id = ANY(%(products)s)
+                    UNION
+                    SELECT pp.id, src.route_id
+                      FROM product_product pp
+                      JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                      JOIN stock_route_categ src ON src.categ_id = pt.categ_id
+                     WHERE pp.id = ANY(%(products)s)
+                )
+                SELECT DISTINCT pr.product_id, r.action
+                  FROM product_routes pr
+                  JOIN stock_rule r ON r.route_id = pr.route_id
+                 WHERE r.active AND r.action IN ('buy', 'manufacture')
                 """,
                 products=product_ids,
             )

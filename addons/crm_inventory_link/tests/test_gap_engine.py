@@ -180,3 +180,43 @@ class TestGapEngine(CrmInventoryLinkCommon):
             ._read_group([("warehouse_id", "=", self.warehouse.id)], ["supply_method"], ["order_qty:sum"])
         )
         self.assertTrue(groups)
+
+    def test_forecast_two_warehouses_and_two_step_delivery(self):
+        warehouse2 = self.env["stock.warehouse"].create({"name": "CIL Second", "code": "CIL2"})
+        self.warehouse.delivery_steps = "pick_ship"
+        self._set_stock(self.product_buy_b, 8.0, warehouse2.lot_stock_id)
+        self._set_stock(self.product_buy_b, 3.0)
+        self._create_sale([(self.product_buy_b, 5.0)])
+        transfer = self.env["stock.picking"].create(
+            {
+                "picking_type_id": warehouse2.int_type_id.id,
+                "location_id": warehouse2.lot_stock_id.id,
+                "location_dest_id": self.stock_location.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": "inter-warehouse",
+                            "product_id": self.product_buy_b.id,
+                            "product_uom_qty": 6.0,
+                            "location_id": warehouse2.lot_stock_id.id,
+                            "location_dest_id": self.stock_location.id,
+                        }
+                    )
+                ],
+            }
+        )
+        transfer.action_confirm()
+        warehouses = self.warehouse | warehouse2
+        rows = {
+            (row["product_id"], row["warehouse_id"]): row
+            for row in self.env["crm.inventory.gap"]._compute_gap_rows(warehouses, horizon_days=30)
+        }
+        to_date = self.env["crm.inventory.gap"]._get_gap_horizon_date(30)
+        for warehouse in warehouses:
+            odoo = self.product_buy_b.with_context(warehouse_id=warehouse.id, to_date=to_date)
+            row = rows[(self.product_buy_b.id, warehouse.id)]
+            self.assertAlmostEqual(row["forecast"], odoo.virtual_available, msg=warehouse.name)
+            self.assertAlmostEqual(row["incoming"], odoo.incoming_qty, msg=warehouse.name)
+            self.assertAlmostEqual(row["outgoing"], odoo.outgoing_qty, msg=warehouse.name)
+        self.assertEqual(rows[(self.product_buy_b.id, warehouse2.id)]["outgoing"], 6.0)
+        self.assertEqual(rows[(self.product_buy_b.id, self.warehouse.id)]["incoming"], 6.0)
