@@ -338,33 +338,73 @@ class CrmInventoryGap(models.Model):
         return results
 
     @api.model
-    def _prepare_gap_record_values(self, row, company_by_warehouse):
-        fnames = (
-            "product_id",
-            "warehouse_id",
-            "horizon_date",
-            "on_hand",
-            "free_qty",
-            "incoming",
-            "outgoing",
-            "sale_outgoing",
-            "forecast",
-            "rfq_qty",
-            "mo_qty",
-            "opportunity_qty",
-            "safety_stock",
-            "demand",
-            "supply",
-            "gap",
-            "vendor_id",
-            "vendor_min_qty",
-            "multiple",
-            "order_qty",
-            "supply_method",
+    def _get_gap_report_columns(self):
+        """Columns of the report rows written from the engine's results, with their SQL array type."""
+        return {
+            "product_id": "int4",
+            "warehouse_id": "int4",
+            "horizon_date": "timestamp",
+            "on_hand": "float8",
+            "free_qty": "float8",
+            "incoming": "float8",
+            "outgoing": "float8",
+            "sale_outgoing": "float8",
+            "forecast": "float8",
+            "rfq_qty": "float8",
+            "mo_qty": "float8",
+            "opportunity_qty": "float8",
+            "safety_stock": "float8",
+            "demand": "float8",
+            "supply": "float8",
+            "gap": "float8",
+            "vendor_id": "int4",
+            "vendor_min_qty": "float8",
+            "multiple": "float8",
+            "order_qty": "float8",
+            "supply_method": "varchar",
+        }
+
+    @api.model
+    def _write_gap_report(self, results, warehouses):
+        """Replace the report rows of ``warehouses`` by ``results``: one DELETE and one INSERT for all."""
+        self.env.flush_all()
+        self.invalidate_model()
+        self.env.execute_query(
+            SQL("DELETE FROM crm_inventory_gap WHERE warehouse_id = ANY(%s)", list(warehouses.ids))
         )
-        values = {fname: row.get(fname) or False for fname in fnames}
-        values["company_id"] = company_by_warehouse[row["warehouse_id"]]
-        return values
+        if not results:
+            return self.browse()
+        columns = self._get_gap_report_columns()
+        defaults = {"float8": 0.0}
+        arrays = SQL(", ").join(
+            SQL(
+                "%s::%s[]",
+                [row.get(name) or defaults.get(sql_type) for row in results],
+                SQL(sql_type),  # a constant of _get_gap_report_columns, not user input
+            )
+            for name, sql_type in columns.items()
+        )
+        names = SQL(", ").join(SQL.identifier(name) for name in columns)
+        now = self.env.cr.now()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO crm_inventory_gap (%(names)s, categ_id, company_id,
+                                               create_uid, write_uid, create_date, write_date)
+                SELECT r.*, pt.categ_id, wh.company_id, %(uid)s, %(uid)s, %(now)s, %(now)s
+                  FROM unnest(%(arrays)s) AS r(%(names)s)
+                  JOIN product_product pp ON pp.id = r.product_id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                  JOIN stock_warehouse wh ON wh.id = r.warehouse_id
+                RETURNING id
+                """,
+                names=names,
+                arrays=arrays,
+                uid=self.env.uid,
+                now=now,
+            )
+        )
+        return self.browse([row[0] for row in rows])
 
     @api.model
     def _action_refresh_report(self, warehouses=None, horizon_days=None, include_opportunities=None):
@@ -372,13 +412,7 @@ class CrmInventoryGap(models.Model):
         self._check_gap_manager()
         warehouses = warehouses if warehouses is not None else self._get_gap_warehouses()
         results = self._compute_gap_rows(warehouses, None, horizon_days, include_opportunities)
-        company_by_warehouse = {wh.id: wh.company_id.id for wh in warehouses}
-        self.sudo().search([("warehouse_id", "in", warehouses.ids)]).unlink()
-        return (
-            self.sudo()
-            .create([self._prepare_gap_record_values(row, company_by_warehouse) for row in results])
-            .sudo(False)
-        )
+        return self._write_gap_report(results, warehouses)
 
     def action_refresh(self):
         self._action_refresh_report()
@@ -448,7 +482,12 @@ class CrmInventoryGap(models.Model):
                 bad = {(p.product_id.id, p.location_id.id) for p, _msg in exc.procurement_exceptions}
                 for procurement, message in exc.procurement_exceptions:
                     failed.append(f"{procurement.product_id.display_name}: {message}")
-                procurements = [p for p in procurements if (p.product_id.id, p.location_id.id) not in bad]
+                remaining = [p for p in procurements if (p.product_id.id, p.location_id.id) not in bad]
+                if len(remaining) == len(procurements):
+                    # the failing procurements are not ours (e.g. exploded kits): give up on this batch
+                    remaining = []
+                    failed.append(self.env._("Batch not replenished: a derived procurement failed."))
+                procurements = remaining
         for message in failed:
             _logger.warning("purchase gap: procurement skipped, %s", message)
         return len(procurements), failed

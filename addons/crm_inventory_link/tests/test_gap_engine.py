@@ -169,6 +169,12 @@ class TestGapEngine(CrmInventoryLinkCommon):
         self.assertEqual(row.forecast, -6.0)
         self.assertEqual(row.order_qty, 10.0)
         self.assertEqual(row.company_id, self.company)
+        component = gaps.filtered(lambda g: g.product_id == self.component)
+        self.assertEqual(component.on_hand, 1000.0)
+        self.assertEqual(component.order_qty, 0.0)
+        self.assertIn(component, gaps.search([("order_qty", "=", 0.0), ("id", "in", gaps.ids)]))
+        self.assertEqual(row.categ_id, self.product_buy.categ_id)
+        self.assertEqual(row.vendor_id, self.vendor)
         # refreshing replaces the rows
         again = self.env["crm.inventory.gap"].with_user(self.manager)._action_refresh_report(self.warehouse)
         self.assertFalse(gaps.exists())

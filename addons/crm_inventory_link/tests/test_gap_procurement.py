@@ -30,7 +30,8 @@ class TestGapProcurement(CrmInventoryLinkCommon):
         gaps = Gap._action_refresh_report(self.warehouse)
         gaps = gaps.filtered(lambda g: g.product_id in self.products)
         self.assertEqual(gaps.filtered(lambda g: g.order_qty > 0).product_id, self.products)
-        gaps.filtered(lambda g: g.order_qty > 0).action_create_orders()
+        notification = gaps.filtered(lambda g: g.order_qty > 0).action_create_orders()
+        self.assertEqual(notification["params"]["type"], "success")
         lines = self._purchase_lines()
         self.assertEqual(lines.product_id, self.product_buy | self.product_buy2 | self.product_buy_b)
         orders = lines.order_id
@@ -75,6 +76,16 @@ class TestGapProcurement(CrmInventoryLinkCommon):
         self.assertIn(self.product_buy2.display_name, failed[0])
         self.assertIn("skipped", logs.output[0])
         self.assertEqual(self._purchase_lines().product_id, self.product_buy | self.product_buy_b)
+        # the button reports what could not be replenished
+        gaps = Gap._action_refresh_report(self.warehouse).filtered(
+            lambda g: g.product_id == self.product_buy2
+        )
+        self.assertEqual(gaps.order_qty, 3.0)
+        with self.assertLogs("odoo.addons.crm_inventory_link.models.crm_inventory_gap", "WARNING"):
+            notification = gaps.action_create_orders()
+        self.assertEqual(notification["params"]["type"], "warning")
+        self.assertIn(self.product_buy2.display_name, notification["params"]["message"])
+        self.assertEqual(len(self._purchase_lines()), 2)
 
     def test_user_cannot_create_orders(self):
         with self.assertRaises(AccessError):
