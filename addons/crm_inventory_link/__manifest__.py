@@ -15,6 +15,12 @@
     "data": [
         "security/crm_inventory_link_security.xml",
         "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
+        "views/crm_lead_views.xml",
+        "views/sale_order_views.xml",
+        "views/crm_inventory_gap_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizards/crm_order_import_views.xml",
         "views/crm_inventory_link_menus.xml",
     ],
     "demo": [],

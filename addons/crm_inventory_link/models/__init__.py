@@ -1,0 +1,9 @@
+from . import (
+    crm_inventory_gap,
+    crm_lead,
+    crm_lead_line,
+    product_product,
+    res_config_settings,
+    res_partner,
+    sale_order_line,
+)

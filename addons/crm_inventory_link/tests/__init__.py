@@ -1,1 +1,8 @@
-from . import test_install
+from . import (
+    test_gap_engine,
+    test_gap_procurement,
+    test_install,
+    test_lead_lines,
+    test_order_import,
+    test_timeline,
+)

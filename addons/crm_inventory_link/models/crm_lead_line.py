@@ -1,0 +1,143 @@
+from odoo import api, fields, models
+
+
+class CrmLeadLine(models.Model):
+    _name = "crm.lead.line"
+    _description = "Opportunity Product Line"
+    _order = "lead_id, sequence, id"
+
+    lead_id = fields.Many2one("crm.lead", string="Opportunity", required=True, ondelete="cascade", index=True)
+    sequence = fields.Integer(default=10)
+    company_id = fields.Many2one(related="lead_id.company_id", store=True)
+    product_id = fields.Many2one(
+        "product.product",
+        required=True,
+        domain=[("sale_ok", "=", True)],
+        index=True,
+    )
+    name = fields.Text(string="Description", compute="_compute_name", store=True, readonly=False)
+    product_uom_qty = fields.Float(
+        string="Quantity", digits="Product Unit of Measure", default=1.0, required=True
+    )
+    product_uom_category_id = fields.Many2one(related="product_id.uom_id.category_id")
+    product_uom = fields.Many2one(
+        "uom.uom",
+        string="Unit of Measure",
+        compute="_compute_product_uom",
+        store=True,
+        readonly=False,
+        precompute=True,
+        domain="[('category_id', '=', product_uom_category_id)]",
+    )
+    product_qty = fields.Float(
+        string="Quantity in Product UoM",
+        compute="_compute_product_qty",
+        store=True,
+        digits="Product Unit of Measure",
+    )
+    price_unit = fields.Float(
+        string="Unit Price",
+        digits="Product Price",
+        compute="_compute_price_unit",
+        store=True,
+        readonly=False,
+    )
+    currency_id = fields.Many2one(related="lead_id.company_currency")
+    price_subtotal = fields.Monetary(compute="_compute_price_subtotal", store=True, string="Subtotal")
+    warehouse_id = fields.Many2one(
+        "stock.warehouse",
+        compute="_compute_warehouse_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    free_qty = fields.Float(
+        string="Free Quantity", compute="_compute_availability", digits="Product Unit of Measure"
+    )
+    virtual_available = fields.Float(
+        string="Forecast", compute="_compute_availability", digits="Product Unit of Measure"
+    )
+    promised_date = fields.Datetime(compute="_compute_availability")
+
+    @api.depends("product_id")
+    def _compute_name(self):
+        for line in self:
+            if line.product_id:
+                line.name = line.product_id.get_product_multiline_description_sale()
+
+    @api.depends("product_id")
+    def _compute_product_uom(self):
+        for line in self:
+            if not line.product_uom or line.product_uom.category_id != line.product_id.uom_id.category_id:
+                line.product_uom = line.product_id.uom_id
+
+    @api.depends("product_uom_qty", "product_uom", "product_id")
+    def _compute_product_qty(self):
+        for line in self:
+            if line.product_id and line.product_uom:
+                line.product_qty = line.product_uom._compute_quantity(
+                    line.product_uom_qty, line.product_id.uom_id, round=False
+                )
+            else:
+                line.product_qty = line.product_uom_qty
+
+    @api.depends("product_id", "product_uom")
+    def _compute_price_unit(self):
+        for line in self:
+            if line.product_id:
+                price = line.product_id.lst_price
+                line.price_unit = line.product_id.uom_id._compute_price(price, line.product_uom)
+
+    @api.depends("product_uom_qty", "price_unit")
+    def _compute_price_subtotal(self):
+        for line in self:
+            line.price_subtotal = line.product_uom_qty * line.price_unit
+
+    @api.depends("lead_id.company_id")
+    def _compute_warehouse_id(self):
+        for line in self:
+            if not line.warehouse_id:
+                company = line.lead_id.company_id or self.env.company
+                line.warehouse_id = self.env["stock.warehouse"].search(
+                    [("company_id", "=", company.id)], limit=1
+                )
+
+    @api.depends("product_id", "product_qty", "warehouse_id")
+    @api.depends_context("uid")
+    def _compute_availability(self):
+        self.free_qty = 0.0
+        self.virtual_available = 0.0
+        self.promised_date = False
+        groups = {}
+        for line in self.filtered(lambda ln: ln.product_id and ln.warehouse_id):
+            groups.setdefault(line.warehouse_id, self.browse())
+            groups[line.warehouse_id] |= line
+        for warehouse, lines in groups.items():
+            qty_by_product = {}
+            for line in lines:
+                qty_by_product[line.product_id.id] = (
+                    qty_by_product.get(line.product_id.id, 0.0) + line.product_qty
+                )
+            availability = lines.product_id._cil_get_availability(warehouse, qty_by_product)
+            for line in lines:
+                info = availability.get(line.product_id.id)
+                if not info:
+                    continue
+                uom = line.product_id.uom_id
+                line.free_qty = uom._compute_quantity(info["free_qty"], line.product_uom, round=False)
+                line.virtual_available = uom._compute_quantity(
+                    info["virtual_available"], line.product_uom, round=False
+                )
+                line.promised_date = info["promised_date"]
+
+    def _prepare_sale_order_line_values(self):
+        """Values of the quotation line (sale.order.line) this opportunity line becomes."""
+        self.ensure_one()
+        return {
+            "sequence": self.sequence,
+            "product_id": self.product_id.id,
+            "name": self.name,
+            "product_uom_qty": self.product_uom_qty,
+            "product_uom": self.product_uom.id,
+            "price_unit": self.price_unit,
+        }
