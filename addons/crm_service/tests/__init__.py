@@ -1,1 +1,11 @@
-from . import test_install
+from . import (
+    test_access,
+    test_assignment,
+    test_install,
+    test_mail_gateway,
+    test_partner,
+    test_portal,
+    test_sla,
+    test_stock_billing,
+    test_ticket,
+)
