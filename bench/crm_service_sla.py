@@ -89,6 +89,7 @@ def main():
         with registry.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
             calendar = env.company.resource_calendar_id
+            calendar_label = f"{calendar.name}, {calendar.tz}"
             year = datetime.now().year
             for month, day in [(1, 1), (5, 1), (10, 1), (10, 2), (10, 3), (12, 25)]:
                 env["resource.calendar.leaves"].create(
@@ -127,18 +128,20 @@ def main():
                 if abs((got - exp).total_seconds()) >= 1
             )
             cr.rollback()
-        print(f"tickets: {len(requests)}  (calendar {calendar.name}, {calendar.tz}, 6 holidays)")
+        print(f"tickets: {len(requests)}  (calendar {calendar_label}, 6 holidays)")
         print(f"batch engine (_sla_compute_deadlines): {t_batch:.3f} s")
         print(
             f"plan_hours per ticket: {t_plan:.3f} s for {len(sample)} tickets -> "
-            f"{t_plan_full:.1f} s extrapolated to {len(requests)}"
-            + ("" if len(sample) == len(requests) else " (extrapolated)")
+            f"{t_plan_full:.1f} s for {len(requests)}"
+            + ("" if len(sample) == len(requests) else " (extrapolated from the sample)")
         )
         print(f"mismatches on the sample: {mismatches}/{len(sample)}")
         print(f"ratio plan_hours / batch: {t_plan_full / t_batch:.1f}x")
     finally:
         with contextlib.suppress(Exception):
             Registry.delete(args.db)
+        with contextlib.suppress(Exception):
+            odoo.sql_db.close_db(args.db)
         _pg(args, "dropdb", "--if-exists", args.db)
 
 

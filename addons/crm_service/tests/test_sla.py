@@ -139,3 +139,23 @@ class TestSla(CrmServiceCommon):
             self.Ticket._cron_sla_check()
         self.assertEqual(self.team.open_ticket_count, 1)
         self.assertEqual(self.team.breached_ticket_count, 1)
+
+    def test_cron_in_small_batches(self):
+        with freeze_time(MONDAY):
+            tickets = self.Ticket.create([{"name": f"T{i}", "team_id": self.team.id} for i in range(5)])
+        with freeze_time(MONDAY + timedelta(days=7)):
+            self.Ticket._cron_sla_check(batch_size=2)
+            self.Ticket._cron_sla_check(batch_size=2)  # a second run (e.g. after a crash) changes nothing
+        self.assertTrue(all(tickets.mapped("sla_resolution_breached")))
+        self.assertTrue(all(tickets.mapped("sla_escalated")))
+        self.assertEqual(len(tickets.activity_ids), 5)
+        self.assertEqual(tickets.activity_ids.user_id, self.manager)
+
+    def test_escalation_without_manager_is_flagged_only(self):
+        self.team.user_id = False
+        with freeze_time(MONDAY):
+            ticket = self._create_ticket()
+        with freeze_time(MONDAY + timedelta(days=7)):
+            self.Ticket._cron_sla_check()
+        self.assertTrue(ticket.sla_breached)
+        self.assertFalse(ticket.activity_ids)
