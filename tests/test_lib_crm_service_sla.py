@@ -107,3 +107,12 @@ def test_least_open():
     res = assign.least_open([1, 2, 3], {1: 2, 2: 0, 3: 1}, 4)
     assert res == [2, 2, 3, 1]
     assert assign.least_open([1], {}, 0) == []
+
+
+def test_working_hours_batch():
+    res = sla.working_hours_batch(
+        _week(MONDAY),
+        [(MONDAY.replace(hour=9), (MONDAY + timedelta(days=1)).replace(hour=9)), (MONDAY, None)],
+    )
+    assert res[0] == pytest.approx(8)
+    assert res[1] is None

@@ -23,8 +23,9 @@
         "views/service_team_views.xml",
         "views/service_config_views.xml",
         "views/res_partner_views.xml",
+        "views/sale_order_views.xml",
         "views/portal_templates.xml",
         "views/crm_service_menus.xml",
     ],
-    "demo": [],
+    "demo": ["demo/service_demo.xml"],
 }

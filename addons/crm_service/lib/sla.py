@@ -112,3 +112,9 @@ def is_breached(deadline, done, now):
     if done:
         return done > deadline
     return now > deadline
+
+
+def working_hours_batch(intervals, pairs):
+    """Working hours between ``(start, end)`` of many pairs on one calendar (None without both bounds)."""
+    timeline = WorkTimeline(intervals)
+    return [timeline.working_hours_between(s, e) if s and e else None for s, e in pairs]

@@ -1,5 +1,6 @@
 from . import (
     res_partner,
+    sale_order,
     service_sla_policy,
     service_team,
     service_ticket,

@@ -72,6 +72,20 @@ class ServiceTicket(models.Model):
     sla_response_breached = fields.Boolean(string="Response SLA Breached", readonly=True, copy=False)
     sla_resolution_breached = fields.Boolean(string="Resolution SLA Breached", readonly=True, copy=False)
     sla_escalated = fields.Boolean(readonly=True, copy=False)
+    response_hours_worked = fields.Float(
+        string="First Response Time (h)",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        help="Working hours from the SLA start to the first response, on the team's calendar.",
+    )
+    resolution_hours_worked = fields.Float(
+        string="Resolution Time (h)",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        help="Working hours from the SLA start to the closing, on the team's calendar.",
+    )
     sla_breached = fields.Boolean(
         string="SLA Breached", compute="_compute_sla_breached", store=True, aggregator="bool_or"
     )
@@ -171,7 +185,7 @@ class ServiceTicket(models.Model):
         if closing:
             closing._action_mark_closed()
         if reopening:
-            reopening.write({"close_date": False})
+            reopening.write({"close_date": False, "resolution_hours_worked": 0.0})
         if {"team_id", "ticket_type_id", "priority", "sla_start_date"} & set(vals):
             self._action_apply_sla()
         elif "stage_id" in vals:
@@ -357,8 +371,36 @@ class ServiceTicket(models.Model):
     # ------------------------------------------------------------------------
     # close, first response, rating
     # ------------------------------------------------------------------------
+    @api.model
+    def _sla_working_hours(self, calendar, pairs):
+        """Working hours between the ``(start, end)`` pairs (naive UTC) on ``calendar`` (one fetch)."""
+        bounds = [d for pair in pairs if pair[0] and pair[1] for d in pair]
+        if not bounds:
+            return [None] * len(pairs)
+        if not calendar:
+            return [(e - s).total_seconds() / 3600.0 if s and e else None for s, e in pairs]
+        intervals = calendar._work_intervals_batch(utc.localize(min(bounds)), utc.localize(max(bounds)))[
+            False
+        ]
+        naive = [
+            (start.astimezone(utc).replace(tzinfo=None), stop.astimezone(utc).replace(tzinfo=None))
+            for start, stop, _meta in intervals
+        ]
+        return sla.working_hours_batch(naive, pairs)
+
+    def _action_store_worked_hours(self, date_field, hours_field):
+        """Store the working hours from the SLA start to ``date_field``, batched per calendar."""
+        groups = defaultdict(lambda: self.browse())
+        for ticket in self:
+            groups[ticket._get_sla_calendar()] |= ticket
+        for calendar, tickets in groups.items():
+            pairs = [(t.sla_start_date or t.create_date, t[date_field]) for t in tickets]
+            for ticket, hours in zip(tickets, self._sla_working_hours(calendar, pairs), strict=True):
+                ticket[hours_field] = hours or 0.0
+
     def _action_mark_closed(self):
         self.write({"close_date": fields.Datetime.now()})
+        self._action_store_worked_hours("close_date", "resolution_hours_worked")
         template = self.env.ref("crm_service.mail_template_ticket_rating", raise_if_not_found=False)
         to_rate = self.filtered(lambda t: t.team_id.rating_on_close and t.partner_id)
         if template:
@@ -377,6 +419,7 @@ class ServiceTicket(models.Model):
             waiting = self.filtered(lambda t: not t.first_response_date)
             if waiting:
                 waiting.sudo().write({"first_response_date": message.date or fields.Datetime.now()})
+                waiting.sudo()._action_store_worked_hours("first_response_date", "response_hours_worked")
                 waiting.sudo()._action_refresh_sla_breach()
         return res
 

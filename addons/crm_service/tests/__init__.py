@@ -5,6 +5,7 @@ from . import (
     test_mail_gateway,
     test_partner,
     test_portal,
+    test_sale_order,
     test_sla,
     test_stock_billing,
     test_ticket,

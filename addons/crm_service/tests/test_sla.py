@@ -159,3 +159,19 @@ class TestSla(CrmServiceCommon):
             self.Ticket._cron_sla_check()
         self.assertTrue(ticket.sla_breached)
         self.assertFalse(ticket.activity_ids)
+
+    def test_worked_hours_for_report(self):
+        with freeze_time(MONDAY):  # Monday 09:00
+            ticket = self._create_ticket()
+        with freeze_time(MONDAY + timedelta(hours=4)):  # 13:00: 3 working hours (lunch 12-13)
+            ticket.with_user(self.user).message_post(
+                body="Looking into it", message_type="comment", subtype_xmlid="mail.mt_comment"
+            )
+        with freeze_time(MONDAY + timedelta(days=1, hours=1)):  # Tuesday 10:00: 7 + 2 hours
+            ticket.stage_id = self.stage_solved
+        self.assertAlmostEqual(ticket.response_hours_worked, 3.0, places=3)
+        self.assertAlmostEqual(ticket.resolution_hours_worked, 9.0, places=3)
+        ticket.stage_id = self.stage_progress
+        self.assertFalse(ticket.resolution_hours_worked)
+        report = self.Ticket._read_group([("id", "=", ticket.id)], [], ["response_hours_worked:avg"])
+        self.assertAlmostEqual(report[0][0], 3.0, places=3)
