@@ -1,6 +1,7 @@
 from freezegun import freeze_time
 
 from odoo.tests import Form, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import CrmServiceCommon
 
@@ -46,6 +47,14 @@ class TestTicket(CrmServiceCommon):
         self.assertIn(f"/rate/{rating.access_token}/5", mail.body_html)
         ticket.rating_apply(5, token=rating.access_token, feedback="Quick and kind")
         self.assertEqual(ticket.rating_last_value, 5)
+        # the satisfaction report shows the consumed ratings of tickets only
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_service.action_service_rating_report")
+        domain = safe_eval(action["domain"])
+        report = self.env["rating.rating"].search(domain)
+        self.assertIn(rating, report)
+        self.assertEqual(set(report.mapped("res_model")), {"service.ticket"})
+        avg = self.env["rating.rating"]._read_group(domain + [("res_id", "=", ticket.id)], [], ["rating:avg"])
+        self.assertEqual(avg[0][0], 5)
 
     def test_no_rating_when_team_does_not_ask(self):
         self.team.rating_on_close = False
