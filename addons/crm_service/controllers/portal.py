@@ -3,6 +3,7 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
+from odoo.tools import plaintext2html
 
 
 class ServicePortal(CustomerPortal):
@@ -56,9 +57,51 @@ class ServicePortal(CustomerPortal):
                 "default_url": "/my/tickets",
                 "searchbar_filters": filters,
                 "filterby": filterby,
+                "can_create": bool(self._get_portal_teams()),
             }
         )
         return request.render("crm_service.portal_my_tickets", values)
+
+    def _get_portal_teams(self):
+        return (
+            request.env["service.team"]
+            .sudo()
+            .search([("use_portal", "=", True), ("company_id", "in", request.env.user.company_ids.ids)])
+        )
+
+    def _prepare_portal_ticket_values(self, team, post):
+        partner = request.env.user.partner_id
+        return {
+            "name": post.get("name", "").strip(),
+            "description": plaintext2html(post.get("description") or ""),
+            "team_id": team.id,
+            "company_id": team.company_id.id,
+            "partner_id": partner.id,
+            "email_from": partner.email,
+        }
+
+    @http.route(["/my/tickets/new"], type="http", auth="user", methods=["GET", "POST"], website=True)
+    def portal_new_ticket(self, **post):
+        teams = self._get_portal_teams()
+        values = self._prepare_portal_layout_values()
+        values.update({"page_name": "service_ticket", "teams": teams, "error": "", "post": post})
+        if request.httprequest.method == "POST":
+            team = (
+                teams.filtered(lambda t: str(t.id) == str(post.get("team_id"))) if len(teams) > 1 else teams
+            )
+            if not team:
+                values["error"] = request.env._("Choose a service team.")
+            elif not (post.get("name") or "").strip():
+                values["error"] = request.env._("Please give your request a subject.")
+            else:
+                ticket = (
+                    request.env["service.ticket"]
+                    .sudo()
+                    .create(self._prepare_portal_ticket_values(team, post))
+                )
+                ticket.message_subscribe(request.env.user.partner_id.ids)
+                return request.redirect(f"/my/tickets/{ticket.id}")
+        return request.render("crm_service.portal_new_ticket", values)
 
     @http.route(["/my/tickets/<int:ticket_id>"], type="http", auth="public", website=True)
     def portal_my_ticket(self, ticket_id, access_token=None, **kw):

@@ -42,6 +42,9 @@ class ServiceTeam(models.Model):
     ticket_ids = fields.One2many("service.ticket", "team_id", string="Tickets")
     open_ticket_count = fields.Integer(compute="_compute_ticket_counts")
     breached_ticket_count = fields.Integer(compute="_compute_ticket_counts")
+    use_portal = fields.Boolean(
+        string="Portal Requests", help="Customers can open tickets for this team from their portal."
+    )
     rating_on_close = fields.Boolean(
         string="Ask Rating on Close",
         default=True,

@@ -82,3 +82,33 @@ class TestPortal(HttpCase):
             f"/my/tickets/{self.foreign.id}?access_token={self.own.access_token}", allow_redirects=False
         )
         self.assertNotEqual(res.status_code, 200)
+
+    def test_portal_new_request(self):
+        self.authenticate("crm_service_portal_http", "crm_service_portal_http")
+        res = self.url_open("/my/tickets")
+        self.assertNotIn("/my/tickets/new", res.text, "no portal team: no button")
+        self.team.use_portal = True
+        res = self.url_open("/my/tickets")
+        self.assertIn("/my/tickets/new", res.text)
+        self.assertEqual(self.url_open("/my/tickets/new").status_code, 200)
+        Ticket = self.env["service.ticket"]
+        before = Ticket.search_count([])
+        res = self.url_open(
+            "/my/tickets/new",
+            data={"name": "  ", "description": "x", "csrf_token": http.Request.csrf_token(self)},
+        )
+        self.assertIn("subject", res.text)
+        self.assertEqual(Ticket.search_count([]), before, "no ticket without a subject")
+        res = self.url_open(
+            "/my/tickets/new",
+            data={
+                "name": "Scanner makes noise",
+                "description": "Since Monday",
+                "csrf_token": http.Request.csrf_token(self),
+            },
+        )
+        ticket = Ticket.search([("name", "=", "Scanner makes noise")])
+        self.assertEqual(ticket.partner_id, self.customer)
+        self.assertEqual(ticket.team_id, self.team)
+        self.assertIn("Since Monday", ticket.description)
+        self.assertTrue(res.url.endswith(f"/my/tickets/{ticket.id}"))
