@@ -30,7 +30,13 @@ class ServiceTicket(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
-    team_id = fields.Many2one("service.team", tracking=True, index=True, check_company=True)
+    team_id = fields.Many2one(
+        "service.team",
+        tracking=True,
+        index=True,
+        check_company=True,
+        default=lambda self: self._default_team_id(),
+    )
     ticket_type_id = fields.Many2one("service.ticket.type", string="Type", tracking=True)
     priority = fields.Selection(TICKET_PRIORITIES, default="1", tracking=True)
     stage_id = fields.Many2one(
@@ -92,7 +98,7 @@ class ServiceTicket(models.Model):
     # parts, time, returns, billing -----------------------------------------
     line_ids = fields.One2many("service.ticket.line", "ticket_id", string="Parts and Time", copy=False)
     return_picking_ids = fields.One2many("stock.picking", "service_ticket_id", string="Returns")
-    return_count = fields.Integer(compute="_compute_return_count")
+    return_count = fields.Integer(compute="_compute_return_count", compute_sudo=True)
     billing_order_ids = fields.Many2many(
         "sale.order",
         "service_ticket_billing_order_rel",
@@ -102,7 +108,7 @@ class ServiceTicket(models.Model):
         copy=False,
         readonly=True,
     )
-    invoice_count = fields.Integer(compute="_compute_invoice_count")
+    invoice_count = fields.Integer(compute="_compute_invoice_count", compute_sudo=True)
 
     _sql_constraints = [
         (
@@ -111,6 +117,22 @@ class ServiceTicket(models.Model):
             "The ticket number must be unique per company.",
         ),
     ]
+
+    @api.model
+    def _default_team_id(self):
+        """The first team of the current user (member or manager) in the current company."""
+        user = self.env.user
+        if user.share:
+            return False
+        return self.env["service.team"].search(
+            [
+                ("company_id", "in", [False, self.env.company.id]),
+                "|",
+                ("member_ids", "in", user.ids),
+                ("user_id", "=", user.id),
+            ],
+            limit=1,
+        )
 
     # ------------------------------------------------------------------------
     # compute

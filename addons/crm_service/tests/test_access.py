@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import CrmServiceCommon
@@ -77,3 +77,19 @@ class TestAccess(CrmServiceCommon):
         visible = self.env["service.ticket.line"].with_user(self.user).search([])
         self.assertIn(line_own, visible)
         self.assertNotIn(line_other, visible)
+
+    def test_user_creates_ticket_in_his_team(self):
+        form = Form(self.Ticket.with_user(self.other_user))
+        form.name = "Phone call: noisy fan"
+        form.partner_id = self.other_customer
+        self.assertEqual(form.team_id, self.other_team, "his team by default")
+        ticket = form.save()
+        self.assertEqual(ticket.team_id, self.other_team)
+        # a plain service user (no stock, sales or invoicing rights) opens and edits the form
+        with Form(ticket) as edit:
+            edit.priority = "2"
+        self.assertEqual(ticket.priority, "2")
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            self.Ticket.with_user(self.other_user).create(
+                {"name": "Into another team", "team_id": self.team.id}
+            )
