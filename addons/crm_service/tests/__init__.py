@@ -9,4 +9,5 @@ from . import (
     test_sla,
     test_stock_billing,
     test_ticket,
+    test_views,
 )
