@@ -175,3 +175,17 @@ class TestSla(CrmServiceCommon):
         self.assertFalse(ticket.resolution_hours_worked)
         report = self.Ticket._read_group([("id", "=", ticket.id)], [], ["response_hours_worked:avg"])
         self.assertAlmostEqual(report[0][0], 3.0, places=3)
+
+    def test_sla_queries_do_not_grow_with_the_batch(self):
+        def count_queries(tickets):
+            tickets.invalidate_recordset()
+            self.env.flush_all()
+            before = self.cr.sql_log_count
+            tickets.write({"sla_start_date": MONDAY + timedelta(hours=1)})
+            self.env.flush_all()
+            return self.cr.sql_log_count - before
+
+        small = self.Ticket.create([{"name": f"S{i}", "team_id": self.team.id} for i in range(5)])
+        large = self.Ticket.create([{"name": f"L{i}", "team_id": self.team.id} for i in range(50)])
+        count_queries(small)  # warm the caches of the calendar, policies...
+        self.assertLessEqual(count_queries(large), count_queries(small) + 2)
