@@ -1,1 +1,13 @@
-from . import test_install
+from . import (
+    test_access,
+    test_assignment,
+    test_install,
+    test_mail_gateway,
+    test_partner,
+    test_portal,
+    test_sale_order,
+    test_sla,
+    test_stock_billing,
+    test_ticket,
+    test_views,
+)

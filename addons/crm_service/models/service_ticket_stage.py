@@ -1,0 +1,15 @@
+from odoo import fields, models
+
+
+class ServiceTicketStage(models.Model):
+    _name = "service.ticket.stage"
+    _description = "Service Ticket Stage"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    fold = fields.Boolean(help="Folded in the kanban view.")
+    is_closed = fields.Boolean(
+        string="Closing Stage", help="Tickets in this stage are solved: the resolution SLA stops."
+    )
+    active = fields.Boolean(default=True)

@@ -1,0 +1,7 @@
+from odoo import fields, models
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    service_ticket_id = fields.Many2one("service.ticket", index="btree_not_null", copy=False)
