@@ -65,7 +65,7 @@ class LeadIntakeController(http.Controller):
             return self._error(413, "too_large", "The body is larger than %s bytes." % max_bytes)
         if httprequest.mimetype != "application/json":
             return self._error(415, "unsupported_media_type", "Send the form as application/json.")
-        body = httprequest.stream.read(max_bytes + 1)
+        body = httprequest.get_data(cache=False)
         if len(body) > max_bytes:
             return self._error(413, "too_large", "The body is larger than %s bytes." % max_bytes)
         try:

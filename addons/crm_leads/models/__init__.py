@@ -1,12 +1,12 @@
-# isort: skip_file
-# The mixin must be loaded before the models that inherit it.
-from . import crm_pool_mixin
-from . import crm_lead_score_rule
-from . import crm_lead_score_event
-from . import crm_lead_pool
-from . import crm_lead_pool_rule
-from . import crm_lead_pool_log
-from . import crm_lead_intake_source
-from . import crm_lead
-from . import res_partner
-from . import res_config_settings
+from . import (
+    crm_lead,
+    crm_lead_intake_source,
+    crm_lead_pool,
+    crm_lead_pool_log,
+    crm_lead_pool_rule,
+    crm_lead_score_event,
+    crm_lead_score_rule,
+    crm_pool_mixin,
+    res_config_settings,
+    res_partner,
+)

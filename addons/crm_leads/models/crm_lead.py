@@ -9,6 +9,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..lib import dedupe, scoring
+from .crm_pool_mixin import PoolMixin
 
 _logger = logging.getLogger(__name__)
 
@@ -26,8 +27,18 @@ VIES_DEFAULT_WSDL = "https://ec.europa.eu/taxation_customs/vies/checkVatService.
 GRADES = [("A", "A"), ("B", "B"), ("C", "C"), ("D", "D")]
 
 
-class CrmLead(models.Model):
-    _inherit = ["crm.lead", "crm.pool.mixin"]
+class CrmLead(PoolMixin, models.Model):
+    _inherit = "crm.lead"
+
+    # Pool (公海) fields, used by PoolMixin
+    pool_id = fields.Many2one("crm.lead.pool", index="btree_not_null", copy=False)
+    pool_claim_date = fields.Datetime("Claimed on", copy=False, readonly=True)
+    pool_last_followup = fields.Datetime("Last follow-up", copy=False, readonly=True)
+    pool_former_user_id = fields.Many2one("res.users", string="Former owner", copy=False, readonly=True)
+    pool_released_date = fields.Datetime("Returned to pool on", copy=False, readonly=True)
+    pool_warned_date = fields.Datetime("Recycle warning sent on", copy=False, readonly=True)
+    pool_locked = fields.Boolean("Locked", copy=False, help="Locked records are never recycled to the pool.")
+    pool_in_pool = fields.Boolean("In pool", compute="_compute_pool_in_pool", search="_search_pool_in_pool")
 
     industry_id = fields.Many2one("res.partner.industry")
     employee_count = fields.Integer("Employees")

@@ -89,7 +89,7 @@ class CrmLeadIntakeSource(models.Model):
         self.env["crm.lead.score.event"].sudo().create(
             {
                 "lead_id": lead.id,
-                "name": self.env._("Web form: %(source)s", source=self.name),
+                "name": self.env._("Web form: %(form)s", form=self.name),
                 "event_type": "web_form",
                 "points": self.event_points,
             }

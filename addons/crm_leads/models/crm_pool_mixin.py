@@ -2,27 +2,21 @@ import datetime
 
 from psycopg2 import errors as pg_errors
 
-from odoo import api, fields, models
+from odoo import api, fields
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..lib import pool as pool_lib
 
 
-class CrmPoolMixin(models.AbstractModel):
-    """Pool (公海) behaviour shared by leads and customers: claim, release, recycle."""
+class PoolMixin:
+    """Pool (公海) behaviour shared by leads (crm.lead) and customers (res.partner): claim, release, recycle.
 
-    _name = "crm.pool.mixin"
-    _description = "Lead and Customer Pool Mixin"
+    A plain Python mixin of the two model extensions (their ``pool_*`` fields are declared on each of
+    them), so that both stay simple ``_inherit`` extensions.
+    """
 
-    pool_id = fields.Many2one("crm.lead.pool", index="btree_not_null", copy=False)
-    pool_claim_date = fields.Datetime("Claimed on", copy=False, readonly=True)
-    pool_last_followup = fields.Datetime("Last follow-up", copy=False, readonly=True)
-    pool_former_user_id = fields.Many2one("res.users", string="Former owner", copy=False, readonly=True)
-    pool_released_date = fields.Datetime("Returned to pool on", copy=False, readonly=True)
-    pool_warned_date = fields.Datetime("Recycle warning sent on", copy=False, readonly=True)
-    pool_locked = fields.Boolean("Locked", copy=False, help="Locked records are never recycled to the pool.")
-    pool_in_pool = fields.Boolean("In pool", compute="_compute_pool_in_pool", search="_search_pool_in_pool")
+    __slots__ = ()  # same layout as the Odoo model classes it is mixed into
 
     @api.depends("pool_id", "user_id")
     def _compute_pool_in_pool(self):
@@ -58,6 +52,7 @@ class CrmPoolMixin(models.AbstractModel):
         if any(not record.pool_id for record in self):
             raise UserError(env._("Only records that sit in a pool can be claimed."))
         for pool, records in self.grouped("pool_id").items():
+            pool = pool.sudo()  # non-members may not read the pool: tell them why instead
             if not pool._is_member(user):
                 raise UserError(env._("You are not a member of the pool %(pool)s.", pool=pool.display_name))
             held_elsewhere = records.filtered(lambda r: r.user_id)

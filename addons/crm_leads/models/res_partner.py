@@ -3,10 +3,21 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..lib import dedupe
+from .crm_pool_mixin import PoolMixin
 
 
-class ResPartner(models.Model):
-    _inherit = ["res.partner", "crm.pool.mixin"]
+class ResPartner(PoolMixin, models.Model):
+    _inherit = "res.partner"
+
+    # Pool (公海) fields, used by PoolMixin
+    pool_id = fields.Many2one("crm.lead.pool", index="btree_not_null", copy=False)
+    pool_claim_date = fields.Datetime("Claimed on", copy=False, readonly=True)
+    pool_last_followup = fields.Datetime("Last follow-up", copy=False, readonly=True)
+    pool_former_user_id = fields.Many2one("res.users", string="Former owner", copy=False, readonly=True)
+    pool_released_date = fields.Datetime("Returned to pool on", copy=False, readonly=True)
+    pool_warned_date = fields.Datetime("Recycle warning sent on", copy=False, readonly=True)
+    pool_locked = fields.Boolean("Locked", copy=False, help="Locked records are never recycled to the pool.")
+    pool_in_pool = fields.Boolean("In pool", compute="_compute_pool_in_pool", search="_search_pool_in_pool")
 
     dedupe_phone = fields.Char(compute="_compute_dedupe_keys", store=True, index="btree_not_null")
     dedupe_vat = fields.Char(compute="_compute_dedupe_keys", store=True, index="btree_not_null")
@@ -32,7 +43,7 @@ class ResPartner(models.Model):
         """Merge each partner's duplicates into the oldest of them with Odoo's partner merge."""
         if not self.env.user.has_group("crm_leads.group_crm_leads_manager"):
             raise UserError(self.env._("Only lead managers can merge customers."))
-        wizard = self.env["base.partner.merge.automatic.wizard"]
+        wizard = self.env["base.partner.merge.automatic.wizard"].sudo()  # group checked above
         kept = self.browse()
         for partner in self:
             if not partner.exists():

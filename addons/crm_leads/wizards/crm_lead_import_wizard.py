@@ -169,7 +169,7 @@ class CrmLeadImportWizard(models.TransientModel):
         if raw.get("source"):
             source = tables["source"].get(raw["source"].lower())
             if not source:
-                raise ValueError(env._("Unknown source %(source)s.", source=raw["source"]))
+                raise ValueError(env._("Unknown source %(name)s.", name=raw["source"]))
             values["source_id"] = source
         if raw.get("industry"):
             industry = tables["industry"].get(raw["industry"].lower())
