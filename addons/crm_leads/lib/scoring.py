@@ -8,6 +8,7 @@ import math
 import re
 
 EMAIL_RE = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[A-Za-z]{2,}$")
+NON_DIGIT_RE = re.compile(r"\D")
 DEFAULT_GRADES = (("A", 75), ("B", 50), ("C", 25), ("D", 0))
 
 
@@ -16,7 +17,7 @@ def email_is_valid(email):
 
 
 def phone_is_valid(phone):
-    digits = re.sub(r"\D", "", phone or "")
+    digits = NON_DIGIT_RE.sub("", phone or "")
     return 7 <= len(digits) <= 15
 
 
@@ -93,8 +94,14 @@ def score_lead(lead, rules, events, now, half_life_days=30.0, blend=0.0, grades=
     return score, grade_for(score, grades), breakdown
 
 
+def prepare_rules(rules):
+    """Rules with their value lists as sets, for fast matching over a batch."""
+    return [dict(rule, values=frozenset(rule.get("values") or ())) for rule in rules]
+
+
 def score_leads(leads, rules, events_by_lead, now, half_life_days=30.0, blend=0.0, grades=DEFAULT_GRADES):
     """Score a batch: ``leads`` is ``{id: facts}``; returns ``{id: (score, grade, breakdown)}``."""
+    rules = prepare_rules(rules)
     return {
         lead_id: score_lead(facts, rules, events_by_lead.get(lead_id, ()), now, half_life_days, blend, grades)
         for lead_id, facts in leads.items()

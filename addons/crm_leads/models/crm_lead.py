@@ -208,16 +208,21 @@ class CrmLead(PoolMixin, models.Model):
 
     @api.model
     def _lead_score_gather(self, lead_ids):
-        """Facts of the leads and their events in three queries: ``(leads, events_by_lead)``."""
+        """Facts of the leads and their events in three queries: ``(leads, events_by_lead, current)``.
+
+        ``current`` holds the stored ``(score, grade, breakdown)`` so that unchanged rows are not rewritten.
+        """
         cr = self.env.cr
         cr.execute(
             SQL(
                 """SELECT id, country_id, industry_id, employee_count, source_id, email_from, phone,
-                          automated_probability
+                          automated_probability, lead_score, lead_grade, lead_score_breakdown
                      FROM crm_lead WHERE id = ANY(%s)""",
                 list(lead_ids),
             )
         )
+        rows = cr.fetchall()
+        current = {row[0]: (row[8], row[9], row[10]) for row in rows}
         leads = {
             row[0]: {
                 "country_id": row[1],
@@ -229,7 +234,7 @@ class CrmLead(PoolMixin, models.Model):
                 "automated_probability": row[7],
                 "tag_ids": (),
             }
-            for row in cr.fetchall()
+            for row in rows
         }
         cr.execute(
             SQL(
@@ -248,35 +253,42 @@ class CrmLead(PoolMixin, models.Model):
         events = {}
         for lead_id, name, points, date in cr.fetchall():
             events.setdefault(lead_id, []).append({"name": name, "points": points, "date": date})
-        return leads, events
+        return leads, events, current
 
     @api.model
     def _lead_score_ids(self, lead_ids, rules=None, params=None):
-        """Score a batch of leads: a few queries to gather, one pure call, one bulk UPDATE."""
+        """Score a batch of leads: a few queries, one pure call, one bulk UPDATE of the changed rows."""
         if not lead_ids:
             return {}
         self.env.flush_all()
         rules = self.env["crm.lead.score.rule"]._get_scoring_rules() if rules is None else rules
         params = params or self._lead_score_params()
-        leads, events = self._lead_score_gather(lead_ids)
+        leads, events, current = self._lead_score_gather(lead_ids)
         now = fields.Datetime.now()
         results = scoring.score_leads(
             leads, rules, events, now, params["half_life_days"], params["blend"], params["grades"]
         )
-        if results:
-            values = SQL(", ").join(
-                SQL("(%s, %s, %s, %s)", lead_id, score, grade, json.dumps(breakdown))
-                for lead_id, (score, grade, breakdown) in results.items()
-            )
+        ids, scores, grades, breakdowns = [], [], [], []
+        for lead_id, (score, grade, breakdown) in results.items():
+            if current.get(lead_id) != (score, grade, breakdown):
+                ids.append(lead_id)
+                scores.append(score)
+                grades.append(grade)
+                breakdowns.append(json.dumps(breakdown))
+        if ids:
             self.env.cr.execute(
                 SQL(
                     """UPDATE crm_lead AS l
                           SET lead_score = v.score, lead_grade = v.grade,
-                              lead_score_breakdown = v.breakdown::jsonb, lead_score_date = %s
-                         FROM (VALUES %s) AS v(id, score, grade, breakdown)
+                              lead_score_breakdown = v.breakdown, lead_score_date = %s
+                         FROM unnest(%s::int[], %s::int[], %s::varchar[], %s::jsonb[])
+                              AS v(id, score, grade, breakdown)
                         WHERE l.id = v.id""",
                     now,
-                    values,
+                    ids,
+                    scores,
+                    grades,
+                    breakdowns,
                 )
             )
             self.invalidate_model(["lead_score", "lead_grade", "lead_score_breakdown", "lead_score_date"])

@@ -6,5 +6,6 @@ from . import (
     test_pool,
     test_pool_concurrency,
     test_scoring,
+    test_security,
     test_vies,
 )
