@@ -1,3 +1,4 @@
+import datetime
 import json
 import logging
 import threading
@@ -195,7 +196,9 @@ class CrmLead(PoolMixin, models.Model):
             ("C", num("crm_leads.grade_c", 25)),
             ("D", 0),
         )
+        changed_at = icp.get_param("crm_leads.score_changed_at")
         return {
+            "changed_at": fields.Datetime.to_datetime(changed_at) if changed_at else None,
             "half_life_days": num("crm_leads.half_life_days", 30),
             "blend": max(0.0, min(100.0, num("crm_leads.pls_blend", 0))) / 100.0,
             "grades": grades,
@@ -210,19 +213,21 @@ class CrmLead(PoolMixin, models.Model):
     def _lead_score_gather(self, lead_ids):
         """Facts of the leads and their events in three queries: ``(leads, events_by_lead, current)``.
 
-        ``current`` holds the stored ``(score, grade, breakdown)`` so that unchanged rows are not rewritten.
+        ``current`` holds the stored ``(score, grade, breakdown, write_date, score_date)`` of each lead, so
+        that rows whose score did not change are not rewritten (unless they are stale, see below).
         """
         cr = self.env.cr
         cr.execute(
             SQL(
                 """SELECT id, country_id, industry_id, employee_count, source_id, email_from, phone,
-                          automated_probability, lead_score, lead_grade, lead_score_breakdown
+                          automated_probability, lead_score, lead_grade, lead_score_breakdown,
+                          write_date, lead_score_date
                      FROM crm_lead WHERE id = ANY(%s)""",
                 list(lead_ids),
             )
         )
         rows = cr.fetchall()
-        current = {row[0]: (row[8], row[9], row[10]) for row in rows}
+        current = {row[0]: (row[8], row[9], row[10], row[11], row[12]) for row in rows}
         leads = {
             row[0]: {
                 "country_id": row[1],
@@ -268,9 +273,16 @@ class CrmLead(PoolMixin, models.Model):
         results = scoring.score_leads(
             leads, rules, events, now, params["half_life_days"], params["blend"], params["grades"]
         )
+        changed_at = params.get("changed_at")
         ids, scores, grades, breakdowns = [], [], [], []
         for lead_id, (score, grade, breakdown) in results.items():
-            if current.get(lead_id) != (score, grade, breakdown):
+            old_score, old_grade, old_breakdown, write_date, score_date = current[lead_id]
+            stale = (
+                not score_date
+                or (write_date and write_date > score_date)
+                or (changed_at and score_date < changed_at)
+            )
+            if stale or (old_score, old_grade, old_breakdown) != (score, grade, breakdown):
                 ids.append(lead_id)
                 scores.append(score)
                 grades.append(grade)
@@ -279,12 +291,11 @@ class CrmLead(PoolMixin, models.Model):
             self.env.cr.execute(
                 SQL(
                     """UPDATE crm_lead AS l
-                          SET lead_score = v.score, lead_grade = v.grade,
-                              lead_score_breakdown = v.breakdown, lead_score_date = %s
+                          SET lead_score = v.score, lead_grade = v.grade, lead_score_breakdown = v.breakdown,
+                              lead_score_date = (now() AT TIME ZONE 'UTC')
                          FROM unnest(%s::int[], %s::int[], %s::varchar[], %s::jsonb[])
                               AS v(id, score, grade, breakdown)
                         WHERE l.id = v.id""",
-                    now,
                     ids,
                     scores,
                     grades,
@@ -295,23 +306,38 @@ class CrmLead(PoolMixin, models.Model):
         return results
 
     @api.model
-    def _get_lead_score_cron_domain_sql(self, last_id):
-        return SQL("active AND id > %s", last_id)
+    def _get_lead_score_cron_domain_sql(self, last_id, changed_at=None, full=True):
+        """Leads the cron rescores after ``last_id``: all active ones, or (``full=False``) only those whose
+        score may have changed: never scored, modified or rules changed since, or with decaying events."""
+        if full:
+            return SQL("active AND id > %s", last_id)
+        return SQL(
+            """active AND id > %s AND (
+                   lead_score_date IS NULL OR write_date > lead_score_date OR lead_score_date < %s
+                   OR EXISTS (SELECT 1 FROM crm_lead_score_event e WHERE e.lead_id = crm_lead.id))""",
+            last_id,
+            changed_at or datetime.datetime(1970, 1, 1),
+        )
 
     @api.model
-    def _cron_lead_score(self, batch_size=SCORE_BATCH_SIZE, limit_batches=0):
-        """Rescore every active lead in batches, committing between them; resumes where it stopped."""
+    def _cron_lead_score(self, batch_size=SCORE_BATCH_SIZE, limit_batches=0, full=False):
+        """Rescore the active leads in batches, committing between them; resumes where it stopped.
+
+        Leads whose facts, rules and events did not change since their last scoring are skipped, unless
+        ``full`` is set or Odoo's predictive probability is blended in (it changes without a write).
+        """
         icp = self.env["ir.config_parameter"].sudo()
         last_id = int(icp.get_param("crm_leads.score_cron_last_id", 0) or 0)
         rules = self.env["crm.lead.score.rule"]._get_scoring_rules()
         params = self._lead_score_params()
+        full = full or params["blend"] > 0
         testing = getattr(threading.current_thread(), "testing", False)
         done = batches = 0
         while True:
             self.env.cr.execute(
                 SQL(
                     "SELECT id FROM crm_lead WHERE %s ORDER BY id LIMIT %s",
-                    self._get_lead_score_cron_domain_sql(last_id),
+                    self._get_lead_score_cron_domain_sql(last_id, params["changed_at"], full),
                     batch_size,
                 )
             )
@@ -333,6 +359,10 @@ class CrmLead(PoolMixin, models.Model):
 
     @api.model
     def _lead_score_mark_rules_changed(self):
+        """Rules or scoring settings changed: every lead is stale, the cron rescores them soon."""
+        self.env["ir.config_parameter"].sudo().set_param(
+            "crm_leads.score_changed_at", fields.Datetime.to_string(fields.Datetime.now())
+        )
         cron = self.env.ref("crm_leads.ir_cron_lead_score", raise_if_not_found=False)
         if cron:
             cron.sudo()._trigger()

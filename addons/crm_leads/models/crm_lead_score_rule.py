@@ -67,3 +67,8 @@ class CrmLeadScoreRule(models.Model):
         res = super().write(vals)
         self.env["crm.lead"]._lead_score_mark_rules_changed()
         return res
+
+    def unlink(self):
+        res = super().unlink()
+        self.env["crm.lead"]._lead_score_mark_rules_changed()
+        return res

@@ -18,5 +18,17 @@ class ResConfigSettings(models.TransientModel):
         "VIES timeout (seconds)", config_parameter="crm_leads.vies_timeout", default=10
     )
 
+    def _get_lead_score_setting_params(self):
+        icp = self.env["ir.config_parameter"].sudo()
+        keys = ("half_life_days", "pls_blend", "grade_a", "grade_b", "grade_c")
+        return {key: icp.get_param(f"crm_leads.{key}") for key in keys}
+
+    def set_values(self):
+        before = self._get_lead_score_setting_params()
+        res = super().set_values()
+        if self._get_lead_score_setting_params() != before:
+            self.env["crm.lead"]._lead_score_mark_rules_changed()
+        return res
+
     def action_open_score_rules(self):
         return self.env["ir.actions.act_window"]._for_xml_id("crm_leads.action_crm_lead_score_rule")

@@ -87,8 +87,10 @@ class TestScoring(CrmLeadsCommon):
 
     def test_cron_batches_and_resumes(self):
         leads = self.Lead.create([{"name": f"C{i}", "email_from": f"c{i}@x.com"} for i in range(7)])
-        self.env.cr.execute("UPDATE crm_lead SET lead_score = 0 WHERE id IN %s", [tuple(leads.ids)])
-        self.env["crm.lead"].invalidate_model(["lead_score"])
+        self.env.cr.execute(
+            "UPDATE crm_lead SET lead_score = 0, lead_score_date = NULL WHERE id IN %s", [tuple(leads.ids)]
+        )
+        self.env["crm.lead"].invalidate_model(["lead_score", "lead_score_date"])
         ICP = self.env["ir.config_parameter"].sudo()
         ICP.set_param("crm_leads.score_cron_last_id", min(leads.ids) - 1)
         done = self.Lead._cron_lead_score(batch_size=3, limit_batches=1)
@@ -100,6 +102,47 @@ class TestScoring(CrmLeadsCommon):
         self.assertEqual(
             ICP.get_param("crm_leads.score_cron_last_id"), "0", "a full run starts over next time"
         )
+
+    def test_cron_skips_unchanged_leads(self):
+        # the rules of setUpClass changed in this same transaction: pretend that was long ago
+        self.env["ir.config_parameter"].sudo().set_param("crm_leads.score_changed_at", "2000-01-01 00:00:00")
+        lead, with_event = self.Lead.create(
+            [{"name": "Clean", "email_from": "c@x.com"}, {"name": "Events", "email_from": "e@x.com"}]
+        )
+        self.env["crm.lead.score.event"].create(
+            {
+                "lead_id": with_event.id,
+                "name": "Call",
+                "points": 40,
+                "date": datetime.now() - timedelta(days=30),
+            }
+        )
+        self.env.flush_all()
+        # tamper with the stored scores: only the leads that may have changed are rescored
+        self.env.cr.execute("UPDATE crm_lead SET lead_score = 99 WHERE id IN %s", [(lead.id, with_event.id)])
+        self.Lead.invalidate_model(["lead_score"])
+        self.Lead._cron_lead_score()
+        self.assertEqual(lead.lead_score, 99, "nothing changed: skipped")
+        self.assertEqual(with_event.lead_score, 40, "decaying events: rescored (20 + 40 / 2)")
+        self.email_rule.points = 10  # rules changed: every lead is stale
+        self.Lead._cron_lead_score()
+        self.assertEqual(lead.lead_score, 10)
+        # modified after its last scoring (scored yesterday): rescored
+        self.env.cr.execute(
+            "UPDATE crm_lead SET lead_score = 77, lead_score_date = lead_score_date - interval '1 day' "
+            "WHERE id = %s",
+            [lead.id],
+        )
+        self.Lead.invalidate_model(["lead_score", "lead_score_date"])
+        self.Lead._cron_lead_score()
+        self.assertEqual(lead.lead_score, 10)
+
+    def test_settings_change_marks_scores_stale(self):
+        ICP = self.env["ir.config_parameter"].sudo()
+        ICP.set_param("crm_leads.score_changed_at", "2000-01-01 00:00:00")
+        settings = self.env["res.config.settings"].create({"crm_leads_half_life_days": 7})
+        settings.execute()
+        self.assertGreater(ICP.get_param("crm_leads.score_changed_at"), "2000-01-01 00:00:00")
 
     def test_rule_change_triggers_cron(self):
         cron = self.env.ref("crm_leads.ir_cron_lead_score")
