@@ -8,4 +8,5 @@ from . import (
     test_scoring,
     test_security,
     test_vies,
+    test_views,
 )
