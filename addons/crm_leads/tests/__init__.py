@@ -1,1 +1,12 @@
-from . import test_install
+from . import (
+    test_dedupe,
+    test_import,
+    test_install,
+    test_intake,
+    test_pool,
+    test_pool_concurrency,
+    test_scoring,
+    test_security,
+    test_vies,
+    test_views,
+)

@@ -10,6 +10,30 @@ class CrmLeadsCommon(TransactionCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, mail_create_nolog=True))
         cls.user = new_test_user(cls.env, login="crm_leads_user", groups="crm_leads.group_crm_leads_user")
+        cls.user2 = new_test_user(cls.env, login="crm_leads_user2", groups="crm_leads.group_crm_leads_user")
         cls.manager = new_test_user(
             cls.env, login="crm_leads_manager", groups="crm_leads.group_crm_leads_manager"
         )
+        # Only the rules of the tests count.
+        cls.env["crm.lead.score.rule"].search([]).action_archive()
+        cls.env["ir.config_parameter"].sudo().set_param("crm_leads.pls_blend", 0)
+        cls.env["ir.config_parameter"].sudo().set_param("crm_leads.half_life_days", 30)
+        cls.belgium = cls.env.ref("base.be")
+        cls.country_rule = cls.env["crm.lead.score.rule"].create(
+            {
+                "name": "Belgium",
+                "rule_type": "country",
+                "points": 30,
+                "country_ids": [(6, 0, cls.belgium.ids)],
+            }
+        )
+        cls.email_rule = cls.env["crm.lead.score.rule"].create(
+            {"name": "Valid email", "rule_type": "email_valid", "points": 20}
+        )
+        cls.Lead = cls.env["crm.lead"]
+
+    @classmethod
+    def _create_pool(cls, **values):
+        vals = {"name": "Test pool", "res_model": "crm.lead", "auto_recycle": True}
+        vals.update(values)
+        return cls.env["crm.lead.pool"].create(vals)

@@ -1,0 +1,1 @@
+from . import crm_lead_import_mapping, crm_lead_import_wizard

@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""Benchmark: crm_leads batch scoring vs Odoo's predictive lead scoring rebuild, on the same leads.
+
+Creates a throwaway database from a template (``createdb -T``), installs crm_leads, inserts N leads
+with ``INSERT ... SELECT generate_series`` (country, source, tags, size, email/phone, won/lost/open
+stages, engagement events), then times
+
+* ``crm.lead._cron_lead_score()``: the explainable score of every active lead, in SQL-sized batches
+  (first run: every lead is new, every row written; second run, as the daily cron: only the leads whose
+  facts, rules or decaying events changed are rescored, only changed rows written);
+* ``crm.lead._cron_update_automated_probabilities()``: Odoo's PLS frequency table rebuild and
+  probability update (``crm.pls_fields`` set to the same facts: country, source, tags, email, phone),
+
+prints the durations and the ratios, and drops the database.
+
+    python3 bench/crm_leads_scoring.py --leads 100000
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _pg_env(args):
+    env = dict(os.environ, PGPASSWORD=args.db_password)
+    return env, ["-h", args.db_host, "-p", str(args.db_port), "-U", args.db_user]
+
+
+def create_db(args):
+    env, conn = _pg_env(args)
+    for _attempt in range(10):
+        res = subprocess.run(["createdb", *conn, "-T", args.template, args.db], env=env, check=False)
+        if res.returncode == 0:
+            return
+        time.sleep(3)
+    sys.exit(f"cannot create database {args.db} from template {args.template}")
+
+
+def drop_db(args):
+    env, conn = _pg_env(args)
+    subprocess.run(["dropdb", *conn, "--if-exists", args.db], env=env, check=False)
+
+
+def install(args, odoo_args):
+    cmd = [
+        sys.executable,
+        "-m",
+        "odoo",
+        *odoo_args,
+        "-i",
+        "crm_leads",
+        "--stop-after-init",
+        "--log-level=warn",
+    ]
+    subprocess.run(cmd, check=True)
+
+
+POPULATE_SQL = """
+WITH params AS (
+    SELECT (SELECT array_agg(id ORDER BY id) FROM res_country) AS countries,
+           (SELECT array_agg(id ORDER BY id) FROM utm_source) AS sources,
+           (SELECT array_agg(id ORDER BY sequence, id) FROM crm_stage
+             WHERE is_won IS NOT TRUE) AS open_stages,
+           (SELECT min(id) FROM crm_stage WHERE is_won) AS won_stage,
+           (SELECT min(id) FROM crm_team) AS team,
+           (SELECT min(id) FROM res_company) AS company
+)
+INSERT INTO crm_lead (name, type, active, email_from, email_normalized, phone, country_id, source_id,
+                      employee_count, stage_id, team_id, company_id, probability, automated_probability,
+                      email_state, phone_state, create_date, write_date, create_uid, write_uid, date_open)
+SELECT 'Bench lead ' || g,
+       CASE WHEN mod(g, 3) = 0 THEN 'opportunity' ELSE 'lead' END,
+       mod(g, 5) <> 0,                                   -- one in five lost (archived)
+       CASE WHEN mod(g, 7) = 0 THEN 'broken-' || g ELSE 'lead' || g || '@example.com' END,
+       CASE WHEN mod(g, 7) = 0 THEN NULL ELSE 'lead' || g || '@example.com' END,
+       CASE WHEN mod(g, 4) = 0 THEN NULL ELSE '+32 2 ' || lpad(mod(g, 1000000)::text, 7, '0') END,
+       countries[1 + mod(g * 7, array_length(countries, 1))],
+       sources[1 + mod(g * 3, array_length(sources, 1))],
+       mod(g * 37, 2000),
+       CASE WHEN mod(g, 5) = 0 THEN open_stages[1]
+            WHEN mod(g, 10) = 1 THEN won_stage
+            ELSE open_stages[1 + mod(g, array_length(open_stages, 1))] END,
+       team, company,
+       CASE WHEN mod(g, 5) = 0 THEN 0 WHEN mod(g, 10) = 1 THEN 100 ELSE 10 + mod(g, 60) END,
+       CASE WHEN mod(g, 5) = 0 THEN 0 WHEN mod(g, 10) = 1 THEN 100 ELSE 10 + mod(g, 60) END,
+       CASE WHEN mod(g, 7) = 0 THEN 'incorrect' ELSE 'correct' END,
+       CASE WHEN mod(g, 4) = 0 THEN NULL ELSE 'correct' END,
+       now() - (mod(g, 365) || ' days')::interval, now(), 1, 1, now()
+  FROM params, generate_series(1, %s) AS g;
+
+INSERT INTO crm_tag_rel (lead_id, tag_id)
+SELECT l.id, t.id FROM crm_lead l JOIN crm_tag t ON mod(l.id + t.id, 4) = 0
+ WHERE starts_with(l.name, 'Bench lead ');
+
+INSERT INTO crm_lead_score_event (lead_id, name, event_type, points, date, create_date, write_date,
+                                  create_uid, write_uid)
+SELECT id, 'Web form', 'web_form', 10 + mod(id, 20), now() - (mod(id, 90) || ' days')::interval,
+       now(), now(), 1, 1
+  FROM crm_lead WHERE starts_with(name, 'Bench lead ') AND mod(id, 10) = 0;
+"""
+
+
+def populate(env, n):
+    from odoo.tools import SQL
+
+    statements = [part.strip() for part in POPULATE_SQL.split(";") if part.strip()]
+    env.cr.execute(SQL(statements[0], n))
+    for statement in statements[1:]:
+        env.cr.execute(SQL(statement))
+    countries = env["res.country"].search([("code", "in", ["BE", "FR", "DE", "CN", "US"])])
+    tags = env["crm.tag"].search([], limit=2)
+    sources = env["utm.source"].search([], limit=2)
+    Rule = env["crm.lead.score.rule"]
+    Rule.create(
+        [
+            {
+                "name": "Target countries",
+                "rule_type": "country",
+                "points": 25,
+                "country_ids": [(6, 0, countries.ids)],
+            },
+            {"name": "Key tags", "rule_type": "tag", "points": 15, "tag_ids": [(6, 0, tags.ids)]},
+            {
+                "name": "Good sources",
+                "rule_type": "source",
+                "points": 10,
+                "source_ids": [(6, 0, sources.ids)],
+            },
+        ]
+    )
+    icp = env["ir.config_parameter"].sudo()
+    icp.set_param("crm.pls_start_date", "2000-01-01")
+    icp.set_param("crm.pls_fields", "phone_state,email_state,country_id,source_id,tag_ids")
+    env.cr.commit()
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--leads", type=int, default=100_000)
+    parser.add_argument("--template", default=os.environ.get("ODOO_TEMPLATE_DB", "crm_tmpl"))
+    parser.add_argument("--db", default=f"bench_crm_leads_{os.getpid()}")
+    parser.add_argument("--db-host", default=os.environ.get("PGHOST", "127.0.0.1"))
+    parser.add_argument("--db-port", type=int, default=int(os.environ.get("PGPORT", 5432)))
+    parser.add_argument("--db-user", default=os.environ.get("ODOO_DB_USER", "odoo"))
+    parser.add_argument("--db-password", default=os.environ.get("ODOO_DB_PASSWORD", "odoo"))
+    parser.add_argument("--keep-db", action="store_true")
+    args = parser.parse_args()
+
+    import odoo
+    from odoo.tools import config
+
+    odoo_root = os.path.dirname(os.path.dirname(os.path.abspath(odoo.__file__)))
+    odoo_args = [
+        f"--addons-path={ROOT}/addons,{odoo_root}/addons",
+        f"--db_host={args.db_host}",
+        f"--db_port={args.db_port}",
+        f"--db_user={args.db_user}",
+        f"--db_password={args.db_password}",
+        "-d",
+        args.db,
+        "--http-port=0",
+        "--max-cron-threads=0",
+    ]
+    create_db(args)
+    try:
+        install(args, odoo_args)
+        config.parse_config(
+            odoo_args
+            + [
+                "--log-level=info",
+                "--log-handler=odoo.modules:WARNING",
+                "--log-handler=odoo.addons.base:WARNING",
+            ]
+        )
+        registry = odoo.modules.registry.Registry(args.db)
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            t0 = time.perf_counter()
+            populate(env, args.leads)
+            cr.execute("SELECT count(*), count(*) FILTER (WHERE active) FROM crm_lead")
+            total, active = cr.fetchone()
+            cr.execute("ANALYZE crm_lead; ANALYZE crm_tag_rel; ANALYZE crm_lead_score_event")
+            cr.commit()
+            print(f"data: {total} leads ({active} active) in {time.perf_counter() - t0:.1f} s")
+
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            t0 = time.perf_counter()
+            scored = env["crm.lead"]._cron_lead_score()
+            cr.commit()
+            ours = time.perf_counter() - t0
+            cr.execute("SELECT lead_grade, count(*) FROM crm_lead WHERE active GROUP BY 1 ORDER BY 1")
+            grades = dict(cr.fetchall())
+        print(f"crm_leads scoring: {scored} leads in {ours:.2f} s (grades {grades})")
+
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            t0 = time.perf_counter()
+            env["crm.lead"]._cron_lead_score()
+            cr.commit()
+            again = time.perf_counter() - t0
+        print(f"crm_leads rescoring (daily cron, only changed rows written): {again:.2f} s")
+
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            t0 = time.perf_counter()
+            env["crm.lead"]._cron_update_automated_probabilities()
+            cr.commit()
+            pls = time.perf_counter() - t0
+        print(f"Odoo PLS rebuild (_cron_update_automated_probabilities): {pls:.2f} s")
+        for label, seconds in (("first full scoring", ours), ("daily rescoring", again)):
+            ratio = pls / seconds if seconds else float("inf")
+            verdict = "goal of 10x met" if ratio >= 10 else "goal of 10x NOT met"
+            print(f"ratio PLS / crm_leads {label} = {ratio:.1f}x ({verdict})")
+    finally:
+        if not args.keep_db:
+            odoo.sql_db.close_all()
+            drop_db(args)
+
+
+if __name__ == "__main__":
+    main()
