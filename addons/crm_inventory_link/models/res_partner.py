@@ -6,12 +6,13 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     @api.model
-    def _timeline_collect(self, partner_ids, limit):
-        """Add the newest ``limit`` outgoing deliveries of each partner (one query for all partners)."""
-        events = super()._timeline_collect(partner_ids, limit)
-        if not partner_ids:
-            return events
-        self.env["stock.picking"].check_access("read")
+    def _timeline_sources(self):
+        return [*super()._timeline_sources(), ("stock.picking", self._timeline_collect_deliveries)]
+
+    @api.model
+    def _timeline_collect_deliveries(self, partner_ids, partner_domain, limit):
+        """The newest ``limit`` outgoing deliveries of each partner (one query for all partners)."""
+        events = []
         rows = self.env.execute_query(
             SQL(
                 """
@@ -25,13 +26,13 @@ class ResPartner(models.Model):
                       FROM stock_picking p
                       JOIN stock_picking_type t ON t.id = p.picking_type_id
                      WHERE t.code = 'outgoing'
-                       AND p.partner_id = ANY(%(partners)s)
+                       AND p.partner_id IN %(partners)s
                        AND p.state != 'cancel'
                        AND p.company_id = ANY(%(companies)s)
                 ) ranked
                 WHERE rank <= %(limit)s
                 """,
-                partners=list(partner_ids),
+                partners=self._timeline_partner_query(partner_ids).subselect(),
                 companies=self.env.companies.ids,
                 limit=limit,
             )

@@ -11,9 +11,16 @@ class TestTimeline(CrmInventoryLinkCommon):
         self._create_sale([(self.product_buy, 1.0)], partner=other)
         self._create_purchase(self.product_buy, 5.0)  # a receipt is no delivery
         Partner = self.env["res.partner"]
-        with self.assertQueryCount(__system__=1):
-            events = Partner._timeline_collect([self.customer.id, other.id], 2)
-        deliveries = [e for e in events if e["kind"] == "delivery"]
+        partner_ids = [self.customer.id, other.id]
+        self.env.flush_all()
+        with self.assertQueryCount(__system__=2):  # the partners' contacts, the deliveries
+            deliveries = Partner._timeline_collect_deliveries(partner_ids, [], 2)
+        self.assertIn("stock.picking", [model for model, _collect in Partner._timeline_sources()])
+        events = Partner._timeline_collect(partner_ids, 2)
+        self.assertEqual(
+            sorted(e["res_id"] for e in events if e["kind"] == "delivery"),
+            sorted(e["res_id"] for e in deliveries),
+        )
         self.assertEqual(
             len([e for e in deliveries if e["partner_id"] == self.customer.id]), 2, "limit per partner"
         )

@@ -154,7 +154,12 @@ class ResPartner(models.Model):
             self.env["crm.customer.stage.history"].sudo().create(history)
 
     def write(self, vals):
-        if "customer_stage" in vals and not self.env.context.get("crm_sales_flow_auto_stage"):
+        if (
+            "customer_stage" in vals
+            and not self.env.context.get("crm_sales_flow_auto_stage")
+            # writes that keep the stage (partner merge, imports of all fields) are no override
+            and any(partner.customer_stage != vals["customer_stage"] for partner in self)
+        ):
             return self._action_override_customer_stage(vals)
         return super().write(vals)
 
@@ -355,25 +360,55 @@ class ResPartner(models.Model):
              "currency_id": 1 or None, "state": "sale" or None, "user_id": 2 or None}
 
         The timeline merges the lists, sorts them by date (newest first) and cuts the requested page.
+        To add a source, prefer extending :meth:`_timeline_sources`: a source is skipped for a user who
+        may not read its model, and record rules apply to what it reads.
         """
         events = []
+        if not partner_ids:
+            return events
         partner_domain = [("partner_id", "child_of", list(partner_ids))]
-        for collect in (
-            self._timeline_collect_leads,
-            self._timeline_collect_activities,
-            self._timeline_collect_done_activities,
-            self._timeline_collect_orders,
-            self._timeline_collect_invoices,
-            self._timeline_collect_payments,
-        ):
-            events += collect(partner_ids, partner_domain, limit)
+        for model, collect in self._timeline_sources():
+            if self.env[model].has_access("read"):
+                events += collect(partner_ids, partner_domain, limit)
         return events
+
+    @api.model
+    def _timeline_sources(self):
+        """Sources of the timeline: ``(model the user must be able to read, collector)`` pairs.
+
+        A collector is called as ``collect(partner_ids, partner_domain, limit)`` and returns the newest
+        ``limit`` events (dicts, see :meth:`_timeline_collect`) of the partners in one query.
+        """
+        return [
+            ("crm.lead", self._timeline_collect_leads),
+            ("mail.activity", self._timeline_collect_activities),
+            ("mail.message", self._timeline_collect_done_activities),
+            ("sale.order", self._timeline_collect_orders),
+            ("account.move", self._timeline_collect_invoices),
+            ("account.payment", self._timeline_collect_payments),
+        ]
+
+    @api.model
+    def _timeline_partner_query(self, partner_ids):
+        """Query of the partners and all their contacts, for sources that read with SQL."""
+        return (
+            self.env["res.partner"]
+            .with_context(active_test=False)
+            ._search([("id", "child_of", list(partner_ids))])
+        )
 
     def _timeline_read(self, model, domain, fields_list, order, limit):
         Model = self.env[model]
         if not Model.has_access("read"):
             return []
         return Model.search_read(domain, fields_list, order=order, limit=limit)
+
+    def _timeline_activity_targets(self, partner_ids, partner_domain):
+        """Partners (with their contacts) and the leads the user may read, whose activities are shown."""
+        partners = self.env["res.partner"].search([("id", "child_of", list(partner_ids))])
+        Lead = self.env["crm.lead"].with_context(active_test=False)
+        leads = Lead.search(partner_domain) if partners and Lead.has_access("read") else Lead
+        return partners, leads
 
     @staticmethod
     def _m2o_id(value):
@@ -405,10 +440,7 @@ class ResPartner(models.Model):
 
     @api.model
     def _timeline_collect_activities(self, partner_ids, partner_domain, limit):
-        partners = self.env["res.partner"].search([("id", "child_of", list(partner_ids))])
-        leads = (
-            self.env["crm.lead"].with_context(active_test=False).search(partner_domain) if partners else []
-        )
+        partners, leads = self._timeline_activity_targets(partner_ids, partner_domain)
         domain = [
             "|",
             "&",
@@ -416,7 +448,7 @@ class ResPartner(models.Model):
             ("res_id", "in", partners.ids),
             "&",
             ("res_model", "=", "crm.lead"),
-            ("res_id", "in", leads.ids if leads else []),
+            ("res_id", "in", leads.ids),
         ]
         rows = self._timeline_read(
             "mail.activity",
@@ -443,8 +475,7 @@ class ResPartner(models.Model):
     @api.model
     def _timeline_collect_done_activities(self, partner_ids, partner_domain, limit):
         """Activities marked done: their message on the partner or its leads."""
-        partners = self.env["res.partner"].search([("id", "child_of", list(partner_ids))])
-        leads = self.env["crm.lead"].with_context(active_test=False).search(partner_domain)
+        partners, leads = self._timeline_activity_targets(partner_ids, partner_domain)
         domain = [
             ("mail_activity_type_id", "!=", False),
             "|",

@@ -33,15 +33,18 @@ class ResPartner(models.Model):
         return action
 
     @api.model
-    def _timeline_collect(self, partner_ids, limit):
-        events = super()._timeline_collect(partner_ids, limit)
-        if not partner_ids:
-            return events
+    def _timeline_sources(self):
+        return [*super()._timeline_sources(), ("service.ticket", self._timeline_collect_tickets)]
+
+    @api.model
+    def _timeline_collect_tickets(self, partner_ids, partner_domain, limit):
+        """The newest ``limit`` tickets of each partner the user may read (one query for all partners)."""
+        events = []
         self.env["service.ticket"].flush_model(
             ["number", "name", "create_date", "partner_id", "is_closed", "user_id"]
         )
         # the ticket stays visible to the user's record rules: filter on ids he may read
-        query = self.env["service.ticket"]._search([("partner_id", "in", list(partner_ids))])
+        query = self.env["service.ticket"]._search([("partner_id", "child_of", list(partner_ids))])
         self.env.cr.execute(
             SQL(
                 """

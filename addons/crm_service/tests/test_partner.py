@@ -21,9 +21,11 @@ class TestPartner(CrmServiceCommon):
         )
         self._create_ticket(partner_id=self.other_customer.id)
         partners = self.customer | self.other_customer
-        with self.assertQueryCount(__system__=1):
-            events = self.env["res.partner"]._timeline_collect(partners.ids, 3)
-        tickets_events = [e for e in events if e["kind"] == "ticket"]
+        self.env.flush_all()
+        with self.assertQueryCount(__system__=3):  # the partners and their contacts, then the tickets
+            tickets_events = self.env["res.partner"]._timeline_collect_tickets(partners.ids, [], 3)
+        events = self.env["res.partner"]._timeline_collect(partners.ids, 3)
+        self.assertEqual(len([e for e in events if e["kind"] == "ticket"]), 4)
         self.assertEqual(len(tickets_events), 4, "3 newest of the customer + 1 of the other")
         mine = [e for e in tickets_events if e["partner_id"] == self.customer.id]
         self.assertEqual({e["res_id"] for e in mine}, set(tickets[1:].ids))
