@@ -8,7 +8,6 @@ import math
 import re
 
 EMAIL_RE = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[A-Za-z]{2,}$")
-NON_DIGIT_RE = re.compile(r"\D")
 DEFAULT_GRADES = (("A", 75), ("B", 50), ("C", 25), ("D", 0))
 
 
@@ -17,8 +16,11 @@ def email_is_valid(email):
 
 
 def phone_is_valid(phone):
-    digits = NON_DIGIT_RE.sub("", phone or "")
-    return 7 <= len(digits) <= 15
+    """7 to 15 digits, whatever the separators (E.164 allows at most 15)."""
+    if not phone:
+        return False
+    digits = sum(map(str.isdecimal, phone))
+    return 7 <= digits <= 15
 
 
 def _in(value, values):
@@ -72,7 +74,8 @@ def score_lead(lead, rules, events, now, half_life_days=30.0, blend=0.0, grades=
     breakdown = []
     fit = 0.0
     for rule in rules:
-        if rule_matches(rule, lead):
+        match = rule.get("match")
+        if match(lead) if match else rule_matches(rule, lead):
             fit += rule["points"]
             breakdown.append(
                 {"kind": "fit", "rule_id": rule.get("id"), "name": rule["name"], "points": rule["points"]}
@@ -90,13 +93,38 @@ def score_lead(lead, rules, events, now, half_life_days=30.0, blend=0.0, grades=
         score = (1.0 - blend) * raw + blend * pls
         breakdown.append({"kind": "pls", "name": "Predictive lead scoring", "points": round(score - raw, 1)})
     score = int(round(max(0.0, min(100.0, score))))
-    breakdown.sort(key=lambda item: -abs(item["points"]))
+    if len(breakdown) > 1:
+        breakdown.sort(key=lambda item: -abs(item["points"]))
     return score, grade_for(score, grades), breakdown
 
 
+def _matcher(rule):
+    """A one-argument function telling whether ``rule`` applies to a lead, specialised by rule type."""
+    kind = rule["type"]
+    values = frozenset(rule.get("values") or ())
+    if kind in ("country", "industry", "source"):
+        key = {"country": "country_id", "industry": "industry_id", "source": "source_id"}[kind]
+        return lambda lead: lead.get(key) in values
+    if kind == "tag":
+        return lambda lead: not values.isdisjoint(lead.get("tag_ids") or ())
+    if kind == "email_valid":
+        return lambda lead: email_is_valid(lead.get("email"))
+    if kind == "phone_valid":
+        return lambda lead: phone_is_valid(lead.get("phone"))
+    if kind == "company_size":
+        low, high = rule.get("size_min") or 0, rule.get("size_max") or 0
+
+        def size_matches(lead):
+            size = lead.get("employee_count") or 0
+            return size > 0 and size >= low and (not high or size <= high)
+
+        return size_matches
+    raise ValueError(f"unknown rule type {kind!r}")
+
+
 def prepare_rules(rules):
-    """Rules with their value lists as sets, for fast matching over a batch."""
-    return [dict(rule, values=frozenset(rule.get("values") or ())) for rule in rules]
+    """Rules with a ``match`` function each, built once for a whole batch."""
+    return [dict(rule, match=_matcher(rule)) for rule in rules]
 
 
 def score_leads(leads, rules, events_by_lead, now, half_life_days=30.0, blend=0.0, grades=DEFAULT_GRADES):
