@@ -25,10 +25,12 @@ def _defined_models(module_dir):
             for stmt in node.body:
                 if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
                     target = stmt.targets[0]
-                    if isinstance(target, ast.Name) and isinstance(stmt.value, ast.Constant):
-                        attrs[target.id] = stmt.value.value
+                    if isinstance(target, ast.Name) and isinstance(stmt.value, ast.Constant | ast.List):
+                        attrs[target.id] = ast.literal_eval(stmt.value)
             name = attrs.get("_name")
-            if name and name != attrs.get("_inherit"):
+            inherit = attrs.get("_inherit") or []
+            inherit = [inherit] if isinstance(inherit, str) else inherit
+            if name and name not in inherit:  # _name in _inherit extends an existing model
                 found.add(name)
     return found
 
