@@ -189,30 +189,22 @@ def main():
             cr.commit()
             print(f"data: {total} leads ({active} active) in {time.perf_counter() - t0:.1f} s")
 
-        with registry.cursor() as cr:
-            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-            t0 = time.perf_counter()
-            scored = env["crm.lead"]._cron_lead_score()
-            cr.commit()
-            ours = time.perf_counter() - t0
-            cr.execute("SELECT lead_grade, count(*) FROM crm_lead WHERE active GROUP BY 1 ORDER BY 1")
-            grades = dict(cr.fetchall())
+        def timed(method):
+            """Run ``crm.lead.<method>()`` in a committed transaction: (result, seconds, leads per grade)."""
+            with registry.cursor() as cr:
+                env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+                t0 = time.perf_counter()
+                result = getattr(env["crm.lead"], method)()
+                cr.commit()
+                seconds = time.perf_counter() - t0
+                cr.execute("SELECT lead_grade, count(*) FROM crm_lead WHERE active GROUP BY 1 ORDER BY 1")
+                return result, seconds, dict(cr.fetchall())
+
+        scored, ours, grades = timed("_cron_lead_score")
         print(f"crm_leads scoring: {scored} leads in {ours:.2f} s (grades {grades})")
-
-        with registry.cursor() as cr:
-            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-            t0 = time.perf_counter()
-            env["crm.lead"]._cron_lead_score()
-            cr.commit()
-            again = time.perf_counter() - t0
+        _scored, again, _grades = timed("_cron_lead_score")
         print(f"crm_leads rescoring (daily cron, only changed rows written): {again:.2f} s")
-
-        with registry.cursor() as cr:
-            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-            t0 = time.perf_counter()
-            env["crm.lead"]._cron_update_automated_probabilities()
-            cr.commit()
-            pls = time.perf_counter() - t0
+        _result, pls, _grades = timed("_cron_update_automated_probabilities")
         print(f"Odoo PLS rebuild (_cron_update_automated_probabilities): {pls:.2f} s")
         for label, seconds in (("first full scoring", ours), ("daily rescoring", again)):
             ratio = pls / seconds if seconds else float("inf")

@@ -58,11 +58,12 @@ class TestTimeline(CrmSalesFlowCommon):
         return self.env.cr.sql_log_count - before, events
 
     def test_query_count_per_source(self):
-        """A few queries per source, whatever the number of partners and documents."""
+        """A few queries per source (plus a fixed few for the contacts and activity targets), whatever the
+        number of partners and documents; with fewer modules installed there are fewer sources."""
         partners = self.env["res.partner"].search([("id", "child_of", self.customer.id)])
         sources = self.env["res.partner"]._timeline_sources()
         count, _events = self._timeline_queries(partners.ids)
-        self.assertLessEqual(count, 4 * len(sources))
+        self.assertLessEqual(count, 4 * len(sources) + 4)
         other = self.env["res.partner"].create({"name": "Second timeline customer", "is_company": True})
         self.env["crm.lead"].create([{"name": f"More {i}", "partner_id": other.id} for i in range(3)])
         for _i in range(3):
