@@ -4,6 +4,7 @@ from . import (
     crm_lead_pool,
     crm_lead_pool_log,
     crm_lead_pool_rule,
+    crm_lead_score,
     crm_lead_score_event,
     crm_lead_score_rule,
     crm_pool_mixin,

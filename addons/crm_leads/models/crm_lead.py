@@ -1,15 +1,15 @@
-import datetime
-import json
 import logging
 import threading
 
+import psycopg2.errors
 from markupsafe import escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, Query, mute_logger
 
 from ..lib import dedupe, scoring
+from .crm_lead_score import GRADES
 from .crm_pool_mixin import PoolMixin
 
 _logger = logging.getLogger(__name__)
@@ -23,9 +23,10 @@ SCORE_TRIGGER_FIELDS = {
     "email_from",
     "phone",
 }
-SCORE_BATCH_SIZE = 5000
+SCORE_BATCH_SIZE = 100000  # one statement per batch: well under a second each
+# crm.lead field -> column of crm_lead_score
+SCORE_COLUMNS = {"lead_score": "score", "lead_grade": "grade", "lead_score_date": "scored_on"}
 VIES_DEFAULT_WSDL = "https://ec.europa.eu/taxation_customs/vies/checkVatService.wsdl"
-GRADES = [("A", "A"), ("B", "B"), ("C", "C"), ("D", "D")]
 
 
 class CrmLead(PoolMixin, models.Model):
@@ -44,10 +45,18 @@ class CrmLead(PoolMixin, models.Model):
     industry_id = fields.Many2one("res.partner.industry")
     employee_count = fields.Integer("Employees")
     vat = fields.Char("Tax ID")
-    lead_score = fields.Integer("Score", readonly=True, copy=False, aggregator="avg", index=True)
-    lead_grade = fields.Selection(GRADES, string="Grade", readonly=True, copy=False, index=True)
-    lead_score_breakdown = fields.Json("Score breakdown", readonly=True, copy=False)
-    lead_score_date = fields.Datetime("Scored on", readonly=True, copy=False)
+    # The score lives in crm.lead.score (same id, narrow rows): read, searched, sorted and grouped
+    # through _field_to_sql. The breakdown is explained on display by the same rules.
+    lead_score = fields.Integer(
+        "Score", compute="_compute_lead_score", search="_search_lead_score", aggregator="avg"
+    )
+    lead_grade = fields.Selection(
+        GRADES, string="Grade", compute="_compute_lead_score", search="_search_lead_grade"
+    )
+    lead_score_date = fields.Datetime(
+        "Score updated on", compute="_compute_lead_score", search="_search_lead_score_date"
+    )
+    lead_score_breakdown = fields.Json("Score breakdown", compute="_compute_lead_score_breakdown")
     lead_score_html = fields.Html("Why this score", compute="_compute_lead_score_html", sanitize=False)
     score_event_ids = fields.One2many("crm.lead.score.event", "lead_id", string="Engagement events")
     intake_source_id = fields.Many2one("crm.lead.intake.source", string="Web intake source", readonly=True)
@@ -154,6 +163,83 @@ class CrmLead(PoolMixin, models.Model):
             self._lead_score_recompute()
         return res
 
+    def unlink(self):
+        ids = self.ids
+        res = super().unlink()
+        if ids:
+            self.env.cr.execute(SQL("DELETE FROM crm_lead_score WHERE id = ANY(%s)", ids))
+        return res
+
+    def _compute_lead_score(self):
+        origin_ids = [lead._origin.id for lead in self if lead._origin.id]
+        scores = {
+            row.id: row
+            for row in self.env["crm.lead.score"]
+            .sudo()
+            .search_fetch([("id", "in", origin_ids)], ["score", "grade", "scored_on"])
+        }
+        for lead in self:
+            row = scores.get(lead._origin.id)
+            lead.lead_score = row.score if row else 0
+            lead.lead_grade = row.grade if row else False
+            lead.lead_score_date = row.scored_on if row else False
+
+    def _field_to_sql(self, alias, fname, query=None, flush=True):
+        """The score fields are columns of ``crm_lead_score``, joined on the lead's id."""
+        column = SCORE_COLUMNS.get(fname)
+        if not column:
+            return super()._field_to_sql(alias, fname, query, flush)
+        if query is None:
+            return SQL(
+                "(SELECT s.%s FROM crm_lead_score s WHERE s.id = %s)",
+                SQL.identifier(column),
+                SQL.identifier(alias, "id"),
+            )
+        score_alias = query.make_alias(alias, "lead_score")
+        query.add_join(
+            "LEFT JOIN",
+            score_alias,
+            "crm_lead_score",
+            SQL("%s = %s", SQL.identifier(score_alias, "id"), SQL.identifier(alias, "id")),
+        )
+        return SQL.identifier(score_alias, column)
+
+    def _search_lead_score_field(self, fname, operator, value):
+        """Domain of the leads whose score field matches, with Odoo's own semantics (NULL included)."""
+        query = Query(self.env, self._table, self._table_sql)
+        query.add_where(self._condition_to_sql(self._table, fname, operator, value, query))
+        return [("id", "in", query)]
+
+    def _search_lead_score(self, operator, value):
+        return self._search_lead_score_field("lead_score", operator, value)
+
+    def _search_lead_grade(self, operator, value):
+        return self._search_lead_score_field("lead_grade", operator, value)
+
+    def _search_lead_score_date(self, operator, value):
+        return self._search_lead_score_field("lead_score_date", operator, value)
+
+    def _compute_lead_score_breakdown(self):
+        """Which rules and events make the score, explained now by the Python form of the algorithm."""
+        ids = [lead._origin.id for lead in self if lead._origin.id]
+        results = {}
+        if ids:
+            rules = self.env["crm.lead.score.rule"]._get_scoring_rules()
+            params = self._lead_score_params()
+            leads, events = self._lead_score_gather(ids)
+            results = scoring.score_leads(
+                leads,
+                rules,
+                events,
+                fields.Datetime.now(),
+                params["half_life_days"],
+                params["blend"],
+                params["grades"],
+            )
+        for lead in self:
+            result = results.get(lead._origin.id)
+            lead.lead_score_breakdown = result[2] if result else []
+
     @api.depends("lead_score_breakdown", "lead_score")
     def _compute_lead_score_html(self):
         kinds = {
@@ -196,9 +282,7 @@ class CrmLead(PoolMixin, models.Model):
             ("C", num("crm_leads.grade_c", 25)),
             ("D", 0),
         )
-        changed_at = icp.get_param("crm_leads.score_changed_at")
         return {
-            "changed_at": fields.Datetime.to_datetime(changed_at) if changed_at else None,
             "half_life_days": num("crm_leads.half_life_days", 30),
             "blend": max(0.0, min(100.0, num("crm_leads.pls_blend", 0))) / 100.0,
             "grades": grades,
@@ -211,23 +295,18 @@ class CrmLead(PoolMixin, models.Model):
 
     @api.model
     def _lead_score_gather(self, lead_ids):
-        """Facts of the leads and their events in three queries: ``(leads, events_by_lead, current)``.
-
-        ``current`` holds the stored ``(score, grade, breakdown, write_date, score_date)`` of each lead, so
-        that rows whose score did not change are not rewritten (unless they are stale, see below).
-        """
+        """Facts of the leads and their events, in three queries: ``(leads, events_by_lead)``, the
+        input of :func:`lib.scoring.score_leads` (the explanation of the scores)."""
         cr = self.env.cr
+        self.env.flush_all()
         cr.execute(
             SQL(
                 """SELECT id, country_id, industry_id, employee_count, source_id, email_from, phone,
-                          automated_probability, lead_score, lead_grade, lead_score_breakdown,
-                          write_date, lead_score_date
+                          automated_probability
                      FROM crm_lead WHERE id = ANY(%s)""",
                 list(lead_ids),
             )
         )
-        rows = cr.fetchall()
-        current = {row[0]: (row[8], row[9], row[10], row[11], row[12]) for row in rows}
         leads = {
             row[0]: {
                 "country_id": row[1],
@@ -239,7 +318,7 @@ class CrmLead(PoolMixin, models.Model):
                 "automated_probability": row[7],
                 "tag_ids": (),
             }
-            for row in rows
+            for row in cr.fetchall()
         }
         cr.execute(
             SQL(
@@ -258,111 +337,194 @@ class CrmLead(PoolMixin, models.Model):
         events = {}
         for lead_id, name, points, date in cr.fetchall():
             events.setdefault(lead_id, []).append({"name": name, "points": points, "date": date})
-        return leads, events, current
+        return leads, events
+
+    @api.model
+    def _lead_score_sql_columns(self):
+        """SQL expressions of the facts the compiled rules read (aliases of :meth:`_lead_score_sql`)."""
+        return {
+            "country_id": "l.country_id",
+            "industry_id": "l.industry_id",
+            "source_id": "l.source_id",
+            "employee_count": "l.employee_count",
+            "email": "l.email_from",
+            "phone": "l.phone",
+            "tag_ids": "tg.tag_ids",
+            "engagement": "ev.engagement",
+            "automated_probability": "l.automated_probability",
+        }
+
+    @api.model
+    def _lead_score_sql(self, id_filter, rules, params, now, lead_where=None, upsert=True):
+        """One statement that scores in the database the leads whose id passes ``id_filter`` (a function
+        of an SQL column, returning an SQL condition) and ``lead_where`` (a condition on the lead row
+        ``l``, optional), writes the new and changed scores into ``crm_lead_score`` and returns the
+        number of leads scored.
+
+        The rules are compiled by :func:`lib.scoring.score_sql`, the same algorithm as the Python
+        :func:`lib.scoring.score_lead` that explains the scores. With ``upsert`` the scores are written
+        by ``INSERT .. ON CONFLICT`` (safe beside a concurrent scoring of the same new leads); without,
+        the changed rows are updated and the missing ones inserted, which is twice as fast for a batch
+        but raises a unique violation if another transaction inserted one of them meanwhile.
+        """
+        score_text, score_params = scoring.score_sql(rules, self._lead_score_sql_columns(), params["blend"])
+        grade_text, grade_params = scoring.grade_sql("f.score", params["grades"])
+        engagement_text, engagement_params = scoring.engagement_sql(
+            "e.points", "e.date", now, params["half_life_days"]
+        )
+        tag_ids = sorted({tag for rule in rules if rule["type"] == "tag" for tag in rule.get("values") or ()})
+        lead_filter = id_filter(SQL("l.id"))
+        if lead_where is not None:
+            lead_filter = SQL("%s AND %s", lead_where, lead_filter)
+        scores = SQL(
+            """tg AS (SELECT r.lead_id, array_agg(r.tag_id) AS tag_ids
+                        FROM crm_tag_rel r
+                       WHERE r.tag_id = ANY(%(tag_ids)s::int[]) AND %(tag_filter)s
+                       GROUP BY r.lead_id),
+               ev AS (SELECT e.lead_id, sum(%(engagement)s) AS engagement
+                        FROM crm_lead_score_event e
+                       WHERE %(event_filter)s
+                       GROUP BY e.lead_id),
+               f AS MATERIALIZED (
+                    SELECT l.id, %(score)s AS score,
+                           s.id AS old_id, s.score AS old_score, s.grade AS old_grade
+                      FROM crm_lead l
+                      LEFT JOIN tg ON tg.lead_id = l.id
+                      LEFT JOIN ev ON ev.lead_id = l.id
+                      LEFT JOIN crm_lead_score s ON s.id = l.id
+                     WHERE %(lead_filter)s),
+               -- only the new and the changed scores
+               g AS MATERIALIZED (
+                    SELECT x.id, x.score, x.grade, x.old_id
+                      FROM (SELECT f.*, %(grade)s AS grade FROM f) x
+                     WHERE x.old_id IS NULL
+                        OR (x.old_score, x.old_grade) IS DISTINCT FROM (x.score, x.grade))""",
+            tag_ids=tag_ids,
+            tag_filter=id_filter(SQL("r.lead_id")) if tag_ids else SQL("FALSE"),
+            event_filter=id_filter(SQL("e.lead_id")),
+            engagement=SQL(engagement_text, *engagement_params),  # pylint: disable=sql-injection
+            score=SQL(score_text, *score_params),  # pylint: disable=sql-injection
+            lead_filter=lead_filter,
+            grade=SQL(grade_text, *grade_params),  # pylint: disable=sql-injection
+        )
+        if upsert:
+            return SQL(
+                """WITH %(scores)s,
+                        written AS (
+                             INSERT INTO crm_lead_score AS s (id, score, grade, scored_on)
+                             SELECT g.id, g.score, g.grade, %(now)s FROM g
+                             ON CONFLICT (id) DO UPDATE
+                                SET score = EXCLUDED.score, grade = EXCLUDED.grade,
+                                    scored_on = EXCLUDED.scored_on
+                              WHERE (s.score, s.grade) IS DISTINCT FROM (EXCLUDED.score, EXCLUDED.grade))
+                   SELECT count(*) FROM f""",
+                scores=scores,
+                now=now,
+            )
+        return SQL(
+            """WITH %(scores)s,
+                    updated AS (
+                         UPDATE crm_lead_score s
+                            SET score = g.score, grade = g.grade, scored_on = %(now)s
+                           FROM g
+                          WHERE g.old_id IS NOT NULL AND s.id = g.old_id),
+                    inserted AS (
+                         INSERT INTO crm_lead_score (id, score, grade, scored_on)
+                         SELECT g.id, g.score, g.grade, %(now)s FROM g WHERE g.old_id IS NULL)
+               SELECT count(*) FROM f""",
+            scores=scores,
+            now=now,
+        )
+
+    def _lead_score_invalidate(self):
+        self.env["crm.lead.score"].invalidate_model()
+        self.env["crm.lead"].invalidate_model(
+            ["lead_score", "lead_grade", "lead_score_date", "lead_score_breakdown"]
+        )
 
     @api.model
     def _lead_score_ids(self, lead_ids, rules=None, params=None):
-        """Score a batch of leads: a few queries, one pure call, one bulk UPDATE of the changed rows."""
+        """Score the leads ``lead_ids`` now: one statement whatever their number. Returns how many."""
         if not lead_ids:
-            return {}
+            return 0
         self.env.flush_all()
         rules = self.env["crm.lead.score.rule"]._get_scoring_rules() if rules is None else rules
         params = params or self._lead_score_params()
-        leads, events, current = self._lead_score_gather(lead_ids)
-        now = fields.Datetime.now()
-        results = scoring.score_leads(
-            leads, rules, events, now, params["half_life_days"], params["blend"], params["grades"]
-        )
-        changed_at = params.get("changed_at")
-        ids, scores, grades, breakdowns = [], [], [], []
-        for lead_id, (score, grade, breakdown) in results.items():
-            old_score, old_grade, old_breakdown, write_date, score_date = current[lead_id]
-            stale = (
-                not score_date
-                or (write_date and write_date > score_date)
-                or (changed_at and score_date < changed_at)
+        ids = sorted(set(lead_ids))
+        self.env.cr.execute(
+            self._lead_score_sql(
+                lambda column: SQL("%s = ANY(%s)", column, ids), rules, params, fields.Datetime.now()
             )
-            if stale or (old_score, old_grade, old_breakdown) != (score, grade, breakdown):
-                ids.append(lead_id)
-                scores.append(score)
-                grades.append(grade)
-                breakdowns.append(json.dumps(breakdown))
-        if ids:
-            self.env.cr.execute(
-                SQL(
-                    """UPDATE crm_lead AS l
-                          SET lead_score = v.score, lead_grade = v.grade, lead_score_breakdown = v.breakdown,
-                              lead_score_date = (now() AT TIME ZONE 'UTC')
-                         FROM unnest(%s::int[], %s::int[], %s::varchar[], %s::jsonb[])
-                              AS v(id, score, grade, breakdown)
-                        WHERE l.id = v.id""",
-                    ids,
-                    scores,
-                    grades,
-                    breakdowns,
+        )
+        self._lead_score_invalidate()
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _get_lead_score_cron_where(self, alias):
+        """Condition on the ``crm_lead`` row ``alias`` of the leads the cron scores: every active lead
+        (the unchanged scores are not rewritten)."""
+        return SQL("%s", SQL.identifier(alias, "active"))
+
+    @api.model
+    def _lead_score_cron_batch(self, low, high, rules, params, now):
+        """Score the leads of ids ``low < id <= high`` by the fast statement; if another transaction
+        inserted one of their scores meanwhile, score them again by the upsert. Returns the number of
+        leads scored."""
+
+        def id_filter(column):
+            return SQL("%s > %s AND %s <= %s", column, low, column, high)
+
+        lead_where = self._get_lead_score_cron_where("l")
+        try:
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                self.env.cr.execute(
+                    self._lead_score_sql(id_filter, rules, params, now, lead_where=lead_where, upsert=False)
                 )
-            )
-            self.invalidate_model(["lead_score", "lead_grade", "lead_score_breakdown", "lead_score_date"])
-        return results
+                return self.env.cr.fetchone()[0]
+        except psycopg2.errors.UniqueViolation:
+            self.env.cr.execute(self._lead_score_sql(id_filter, rules, params, now, lead_where=lead_where))
+            return self.env.cr.fetchone()[0]
 
     @api.model
-    def _get_lead_score_cron_domain_sql(self, last_id, changed_at=None, full=True):
-        """Leads the cron rescores after ``last_id``: all active ones, or (``full=False``) only those whose
-        score may have changed: never scored, modified or rules changed since, or with decaying events."""
-        if full:
-            return SQL("active AND id > %s", last_id)
-        return SQL(
-            """active AND id > %s AND (
-                   lead_score_date IS NULL OR write_date > lead_score_date OR lead_score_date < %s
-                   OR EXISTS (SELECT 1 FROM crm_lead_score_event e WHERE e.lead_id = crm_lead.id))""",
-            last_id,
-            changed_at or datetime.datetime(1970, 1, 1),
-        )
-
-    @api.model
-    def _cron_lead_score(self, batch_size=SCORE_BATCH_SIZE, limit_batches=0, full=False):
-        """Rescore the active leads in batches, committing between them; resumes where it stopped.
-
-        Leads whose facts, rules and events did not change since their last scoring are skipped, unless
-        ``full`` is set or Odoo's predictive probability is blended in (it changes without a write).
-        """
+    def _cron_lead_score(self, batch_size=SCORE_BATCH_SIZE, limit_batches=0):
+        """Score every active lead, in batches of ``batch_size`` consecutive ids, one statement each,
+        committing between them; resumes after the last committed batch. At the end of a full pass, the
+        scores of leads deleted in SQL are purged. Returns the number of leads scored."""
         icp = self.env["ir.config_parameter"].sudo()
         last_id = int(icp.get_param("crm_leads.score_cron_last_id", 0) or 0)
         rules = self.env["crm.lead.score.rule"]._get_scoring_rules()
         params = self._lead_score_params()
-        full = full or params["blend"] > 0
         testing = getattr(threading.current_thread(), "testing", False)
+        self.env.flush_all()
+        self.env.cr.execute(SQL("SELECT max(id) FROM crm_lead"))
+        max_id = self.env.cr.fetchone()[0] or 0
         done = batches = 0
-        while True:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id FROM crm_lead WHERE %s ORDER BY id LIMIT %s",
-                    self._get_lead_score_cron_domain_sql(last_id, params["changed_at"], full),
-                    batch_size,
-                )
-            )
-            ids = [row[0] for row in self.env.cr.fetchall()]
-            if not ids:
-                icp.set_param("crm_leads.score_cron_last_id", 0)
-                break
-            self._lead_score_ids(ids, rules=rules, params=params)
-            last_id = ids[-1]
-            done += len(ids)
+        while last_id < max_id:
+            high = last_id + batch_size
+            done += self._lead_score_cron_batch(last_id, high, rules, params, fields.Datetime.now())
+            last_id = high
             batches += 1
             icp.set_param("crm_leads.score_cron_last_id", last_id)
             if not testing:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
-            if limit_batches and batches >= limit_batches:
+            if limit_batches and batches >= limit_batches and last_id < max_id:
                 break
+        else:
+            # a full pass is over: forget the scores of leads deleted in SQL, start over next time
+            self.env.cr.execute(
+                SQL(
+                    """DELETE FROM crm_lead_score s
+                        WHERE NOT EXISTS (SELECT 1 FROM crm_lead l WHERE l.id = s.id)"""
+                )
+            )
+            icp.set_param("crm_leads.score_cron_last_id", 0)
+        self._lead_score_invalidate()
         _logger.info("crm_leads: scored %s leads in %s batches", done, batches)
         return done
 
     @api.model
     def _lead_score_mark_rules_changed(self):
-        """Rules or scoring settings changed: every lead is stale, the cron rescores them soon."""
-        self.env["ir.config_parameter"].sudo().set_param(
-            "crm_leads.score_changed_at", fields.Datetime.to_string(fields.Datetime.now())
-        )
+        """Rules or scoring settings changed: the cron rescores every lead soon."""
         cron = self.env.ref("crm_leads.ir_cron_lead_score", raise_if_not_found=False)
         if cron:
             cron.sudo()._trigger()

@@ -6,6 +6,7 @@ from . import (
     test_pool,
     test_pool_concurrency,
     test_scoring,
+    test_scoring_storage,
     test_security,
     test_vies,
     test_views,

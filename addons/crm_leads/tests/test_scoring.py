@@ -87,62 +87,52 @@ class TestScoring(CrmLeadsCommon):
 
     def test_cron_batches_and_resumes(self):
         leads = self.Lead.create([{"name": f"C{i}", "email_from": f"c{i}@x.com"} for i in range(7)])
-        self.env.cr.execute(
-            "UPDATE crm_lead SET lead_score = 0, lead_score_date = NULL WHERE id IN %s", [tuple(leads.ids)]
-        )
-        self.env["crm.lead"].invalidate_model(["lead_score", "lead_score_date"])
+        self.env.cr.execute("DELETE FROM crm_lead_score WHERE id IN %s", [tuple(leads.ids)])
+        self.Lead._lead_score_invalidate()
+        self.assertEqual(set(leads.mapped("lead_grade")), {False}, "never scored")
         ICP = self.env["ir.config_parameter"].sudo()
         ICP.set_param("crm_leads.score_cron_last_id", min(leads.ids) - 1)
         done = self.Lead._cron_lead_score(batch_size=3, limit_batches=1)
         self.assertEqual(done, 3)
         self.assertEqual(int(ICP.get_param("crm_leads.score_cron_last_id")), sorted(leads.ids)[2])
-        self.assertEqual(leads.sorted("id")[3].lead_score, 0, "not reached yet")
+        self.assertFalse(leads.sorted("id")[3].lead_grade, "not reached yet")
         self.Lead._cron_lead_score(batch_size=3)
         self.assertEqual(set(leads.mapped("lead_score")), {20})
+        self.assertEqual(set(leads.mapped("lead_grade")), {"D"})
         self.assertEqual(
-            ICP.get_param("crm_leads.score_cron_last_id"), "0", "a full run starts over next time"
+            ICP.get_param("crm_leads.score_cron_last_id"), "0", "a full pass starts over next time"
         )
 
-    def test_cron_skips_unchanged_leads(self):
-        # the rules of setUpClass changed in this same transaction: pretend that was long ago
-        self.env["ir.config_parameter"].sudo().set_param("crm_leads.score_changed_at", "2000-01-01 00:00:00")
-        lead, with_event = self.Lead.create(
-            [{"name": "Clean", "email_from": "c@x.com"}, {"name": "Events", "email_from": "e@x.com"}]
+    def test_cron_writes_only_changed_scores(self):
+        lead, tampered = self.Lead.create(
+            [{"name": "Clean", "email_from": "c@x.com"}, {"name": "Tampered", "email_from": "t@x.com"}]
         )
-        self.env["crm.lead.score.event"].create(
-            {
-                "lead_id": with_event.id,
-                "name": "Call",
-                "points": 40,
-                "date": datetime.now() - timedelta(days=30),
-            }
-        )
-        self.env.flush_all()
-        # tamper with the stored scores: only the leads that may have changed are rescored
-        self.env.cr.execute("UPDATE crm_lead SET lead_score = 99 WHERE id IN %s", [(lead.id, with_event.id)])
-        self.Lead.invalidate_model(["lead_score"])
-        self.Lead._cron_lead_score()
-        self.assertEqual(lead.lead_score, 99, "nothing changed: skipped")
-        self.assertEqual(with_event.lead_score, 40, "decaying events: rescored (20 + 40 / 2)")
-        self.email_rule.points = 10  # rules changed: every lead is stale
-        self.Lead._cron_lead_score()
-        self.assertEqual(lead.lead_score, 10)
-        # modified after its last scoring (scored yesterday): rescored
         self.env.cr.execute(
-            "UPDATE crm_lead SET lead_score = 77, lead_score_date = lead_score_date - interval '1 day' "
-            "WHERE id = %s",
-            [lead.id],
+            "UPDATE crm_lead_score SET scored_on = '2000-01-01' WHERE id IN %s", [(lead.id, tampered.id)]
         )
-        self.Lead.invalidate_model(["lead_score", "lead_score_date"])
+        self.env.cr.execute("UPDATE crm_lead_score SET score = 99, grade = 'A' WHERE id = %s", [tampered.id])
+        self.Lead._lead_score_invalidate()
+        self.assertEqual(tampered.lead_score, 99)
+        self.Lead._cron_lead_score()
+        self.assertEqual((tampered.lead_score, tampered.lead_grade), (20, "D"), "every lead is rescored")
+        self.assertGreater(tampered.lead_score_date, datetime(2000, 1, 2))
+        self.assertEqual(lead.lead_score_date, datetime(2000, 1, 1), "unchanged score: row not rewritten")
+
+    def test_rules_change_rescored_by_cron(self):
+        lead = self.Lead.create({"name": "L", "email_from": "c@x.com"})
+        self.assertEqual(lead.lead_score, 20)
+        self.email_rule.points = 10
+        self.assertEqual(lead.lead_score, 20, "left to the cron the change triggers")
         self.Lead._cron_lead_score()
         self.assertEqual(lead.lead_score, 10)
 
-    def test_settings_change_marks_scores_stale(self):
-        ICP = self.env["ir.config_parameter"].sudo()
-        ICP.set_param("crm_leads.score_changed_at", "2000-01-01 00:00:00")
+    def test_settings_change_triggers_cron(self):
+        cron = self.env.ref("crm_leads.ir_cron_lead_score")
+        Trigger = self.env["ir.cron.trigger"]
+        before = Trigger.search_count([("cron_id", "=", cron.id)])
         settings = self.env["res.config.settings"].create({"crm_leads_half_life_days": 7})
         settings.execute()
-        self.assertGreater(ICP.get_param("crm_leads.score_changed_at"), "2000-01-01 00:00:00")
+        self.assertGreater(Trigger.search_count([("cron_id", "=", cron.id)]), before)
 
     def test_rule_change_triggers_cron(self):
         cron = self.env.ref("crm_leads.ir_cron_lead_score")
