@@ -163,16 +163,21 @@ def score_leads(leads, rules, events_by_lead, now, half_life_days=30.0, blend=0.
 def rule_condition_sql(rule, columns):
     """``(text, params)`` of a boolean SQL condition, true where ``rule`` applies to the lead.
 
-    ``columns`` maps fact names to SQL expressions of the model's query: ``country_id``,
-    ``industry_id``, ``source_id``, ``employee_count``, ``email``, ``phone`` and ``tag_ids`` (an
-    ``int[]`` of the lead's tags, or NULL).
+    ``columns`` maps fact names to SQL expressions of the model's query: ``id``, ``country_id``,
+    ``industry_id``, ``source_id``, ``employee_count``, ``email``, ``phone``, and ``tag_rel``: the
+    relation ``(lead_id, tag_id)`` of the leads' tags.
     """
     kind = rule["type"]
     values = sorted(set(rule.get("values") or ()))
     if kind in FACT_COLUMNS:
         return "%s = ANY(%%s::int[])" % columns[FACT_COLUMNS[kind]], [values]
     if kind == "tag":
-        return "%s && %%s::int[]" % columns["tag_ids"], [values]
+        # a hashed subplan: one hash of the tagged leads for the whole statement
+        return (
+            "%s IN (SELECT t.lead_id FROM %s t WHERE t.tag_id = ANY(%%s::int[]))"
+            % (columns["id"], columns["tag_rel"]),
+            [values],
+        )
     if kind == "company_size":
         size = columns["employee_count"]
         low, high = rule.get("size_min") or 0, rule.get("size_max") or 0
