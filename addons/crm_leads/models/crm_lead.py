@@ -486,14 +486,22 @@ class CrmLead(PoolMixin, models.Model):
     @api.model
     def _cron_lead_score(self, batch_size=SCORE_BATCH_SIZE, limit_batches=0):
         """Score every active lead, in batches of at most ``batch_size`` consecutive ids, one statement each,
-        committing between them; resumes after the last committed batch. At the end of a full pass, the
-        scores of leads deleted in SQL are purged. Returns the number of leads scored."""
+        committing between them; resumes after the last committed batch. A new pass starts by purging
+        the scores of leads deleted in SQL. Returns the number of leads scored."""
         icp = self.env["ir.config_parameter"].sudo()
         last_id = int(icp.get_param("crm_leads.score_cron_last_id", 0) or 0)
         rules = self.env["crm.lead.score.rule"]._get_scoring_rules()
         params = self._lead_score_params()
         testing = getattr(threading.current_thread(), "testing", False)
         self.env.flush_all()
+        if not last_id:
+            # a new pass starts by forgetting the scores of leads deleted in SQL
+            self.env.cr.execute(
+                SQL(
+                    """DELETE FROM crm_lead_score s
+                        WHERE NOT EXISTS (SELECT 1 FROM crm_lead l WHERE l.id = s.id)"""
+                )
+            )
         self.env.cr.execute(SQL("SELECT max(id) FROM crm_lead"))
         max_id = self.env.cr.fetchone()[0] or 0
         # batches of at most batch_size ids, of even widths (no small batch left over at the end)
@@ -510,13 +518,7 @@ class CrmLead(PoolMixin, models.Model):
             if limit_batches and batches >= limit_batches and last_id < max_id:
                 break
         else:
-            # a full pass is over: forget the scores of leads deleted in SQL, start over next time
-            self.env.cr.execute(
-                SQL(
-                    """DELETE FROM crm_lead_score s
-                        WHERE NOT EXISTS (SELECT 1 FROM crm_lead l WHERE l.id = s.id)"""
-                )
-            )
+            # a full pass is over: start over next time
             icp.set_param("crm_leads.score_cron_last_id", 0)
         self._lead_score_invalidate()
         _logger.info("crm_leads: scored %s leads in %s batches", done, batches)
