@@ -199,3 +199,12 @@ class TestScoringStorage(CrmLeadsCommon):
         self.assertEqual(lead.with_user(self.user).lead_score, 20)
         with self.assertRaises(AccessError):
             self.env["crm.lead.score"].with_user(self.user).browse(lead.id).read(["score"])
+
+    def test_score_fields_sortable_groupable_in_the_web_client(self):
+        described = self.Lead.fields_get(
+            ["lead_score", "lead_grade", "lead_score_date"], ["sortable", "groupable", "aggregator"]
+        )
+        for fname, description in described.items():
+            self.assertTrue(description["sortable"], fname)
+            self.assertTrue(description["groupable"], fname)
+        self.assertEqual(described["lead_score"]["aggregator"], "avg")
