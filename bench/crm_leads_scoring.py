@@ -159,11 +159,12 @@ def check_sample(env, size):
     params = Lead._lead_score_params()
     rules = env["crm.lead.score.rule"]._get_scoring_rules()
     facts, events = Lead._lead_score_gather([row[0] for row in stored])
+    rules = scoring.prepare_rules(rules)
     mismatches = 0
     for lead_id, score, grade, scored_on in stored:
         expected = scoring.score_lead(
             facts[lead_id],
-            scoring.prepare_rules(rules),
+            rules,
             events.get(lead_id, ()),
             scored_on,
             params["half_life_days"],

@@ -44,30 +44,9 @@ def round_half_up(value):
     return int(math.floor(value + 0.5))
 
 
-def _in(value, values):
-    return value is not None and value is not False and value in values
-
-
 def rule_matches(rule, lead):
     """Tell whether one fit rule applies to one lead (both plain dicts)."""
-    kind = rule["type"]
-    if kind == "country":
-        return _in(lead.get("country_id"), rule.get("values") or ())
-    if kind == "industry":
-        return _in(lead.get("industry_id"), rule.get("values") or ())
-    if kind == "source":
-        return _in(lead.get("source_id"), rule.get("values") or ())
-    if kind == "tag":
-        return bool(set(lead.get("tag_ids") or ()) & set(rule.get("values") or ()))
-    if kind == "company_size":
-        size = lead.get("employee_count") or 0
-        low, high = rule.get("size_min") or 0, rule.get("size_max") or 0
-        return size > 0 and size >= low and (not high or size <= high)
-    if kind == "email_valid":
-        return email_is_valid(lead.get("email"))
-    if kind == "phone_valid":
-        return phone_is_valid(lead.get("phone"))
-    raise ValueError(f"unknown rule type {kind!r}")
+    return _matcher(rule)(lead)
 
 
 def decay_factor(age_days, half_life_days):

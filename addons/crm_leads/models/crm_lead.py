@@ -1,4 +1,5 @@
 import logging
+import math
 import threading
 
 import psycopg2.errors
@@ -471,7 +472,8 @@ class CrmLead(PoolMixin, models.Model):
             return SQL("%s > %s AND %s <= %s", column, low, column, high)
 
         lead_where = self._get_lead_score_cron_where("l")
-        # room for the per-lead tag and event aggregates of a whole batch (this transaction only)
+        # room for the hash of the tagged leads (else PostgreSQL tests the tags lead by lead) and for
+        # the per-lead event sums of a whole batch (this transaction only)
         self.env.cr.execute(SQL("SET LOCAL work_mem = %s", SCORE_BATCH_WORK_MEM))
         try:
             with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
@@ -505,7 +507,8 @@ class CrmLead(PoolMixin, models.Model):
         self.env.cr.execute(SQL("SELECT max(id) FROM crm_lead"))
         max_id = self.env.cr.fetchone()[0] or 0
         # batches of at most batch_size ids, of even widths (no small batch left over at the end)
-        width = -(-(max_id - last_id) // -(-(max_id - last_id) // batch_size)) if max_id > last_id else 1
+        span = max(max_id - last_id, 1)
+        width = math.ceil(span / math.ceil(span / batch_size))
         done = batches = 0
         while last_id < max_id:
             high = last_id + width
