@@ -27,4 +27,5 @@
         "views/crm_leads_menus.xml",
     ],
     "demo": [],
+    "post_init_hook": "post_init_hook",
 }

@@ -31,4 +31,5 @@
         "views/crm_sales_flow_menus.xml",
     ],
     "demo": [],
+    "post_init_hook": "post_init_hook",
 }

@@ -4,7 +4,13 @@ from odoo import Command, api, fields, models
 class CrmLead(models.Model):
     _inherit = "crm.lead"
 
-    lead_line_ids = fields.One2many("crm.lead.line", "lead_id", string="Products", copy=True)
+    lead_line_ids = fields.One2many(
+        "crm.lead.line",
+        "lead_id",
+        string="Products",
+        copy=True,
+        groups="crm_inventory_link.group_crm_inventory_link_user",
+    )
     lead_line_amount = fields.Monetary(
         string="Products Total", compute="_compute_lead_line_amount", currency_field="company_currency"
     )

@@ -13,7 +13,7 @@ class CrmInventoryLinkCommon(TransactionCase):
         cls.user = new_test_user(
             cls.env,
             login="crm_inventory_link_user",
-            groups="crm_inventory_link.group_crm_inventory_link_user",
+            groups="sales_team.group_sale_salesman,stock.group_stock_user",
         )
         cls.manager = new_test_user(
             cls.env,

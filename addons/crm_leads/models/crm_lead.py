@@ -1,6 +1,5 @@
 import logging
 import math
-import threading
 
 import psycopg2.errors
 from markupsafe import escape
@@ -12,6 +11,7 @@ from odoo.tools import SQL, Query, mute_logger
 from ..lib import dedupe, scoring
 from .crm_lead_score import GRADES
 from .crm_pool_mixin import PoolMixin
+from .cron_batch import may_commit
 
 _logger = logging.getLogger(__name__)
 
@@ -30,6 +30,18 @@ SCORE_BATCH_SIZE = 250000
 SCORE_BATCH_WORK_MEM = "64MB"
 # crm.lead field -> column of crm_lead_score
 SCORE_COLUMNS = {"lead_score": "score", "lead_grade": "grade", "lead_score_date": "scored_on"}
+# key of cr.precommit.data: ids of the leads to score before the transaction ends
+SCORE_PENDING_KEY = "crm_leads.score_pending"
+# the facts the scoring statement reads from the database
+SCORE_FACT_FIELDS = [
+    "country_id",
+    "industry_id",
+    "employee_count",
+    "source_id",
+    "email_from",
+    "phone",
+    "tag_ids",
+]
 VIES_DEFAULT_WSDL = "https://ec.europa.eu/taxation_customs/vies/checkVatService.wsdl"
 
 
@@ -62,7 +74,9 @@ class CrmLead(PoolMixin, models.Model):
     )
     lead_score_breakdown = fields.Json("Score breakdown", compute="_compute_lead_score_breakdown")
     lead_score_html = fields.Html("Why this score", compute="_compute_lead_score_html", sanitize=False)
-    score_event_ids = fields.One2many("crm.lead.score.event", "lead_id", string="Engagement events")
+    score_event_ids = fields.One2many(
+        "crm.lead.score.event", "lead_id", string="Engagement events", groups="crm_leads.group_crm_leads_user"
+    )
     intake_source_id = fields.Many2one("crm.lead.intake.source", string="Web intake source", readonly=True)
     dedupe_phone = fields.Char(compute="_compute_dedupe_keys", store=True, index="btree_not_null")
     dedupe_vat = fields.Char(compute="_compute_dedupe_keys", store=True, index="btree_not_null")
@@ -143,7 +157,8 @@ class CrmLead(PoolMixin, models.Model):
 
     def _merge_dependences(self, opportunities):
         res = super()._merge_dependences(opportunities)
-        opportunities.score_event_ids.sudo().write({"lead_id": self.id})
+        # the events follow the merged lead, whoever merges (the user may not read the others' events)
+        opportunities.sudo().score_event_ids.write({"lead_id": self.id})
         return res
 
     def _dedupe_link_partner(self):
@@ -175,6 +190,7 @@ class CrmLead(PoolMixin, models.Model):
         return res
 
     def _compute_lead_score(self):
+        self._lead_score_flush_pending()
         origin_ids = [lead._origin.id for lead in self if lead._origin.id]
         scores = {
             row.id: row
@@ -193,6 +209,8 @@ class CrmLead(PoolMixin, models.Model):
         column = SCORE_COLUMNS.get(fname)
         if not column:
             return super()._field_to_sql(alias, fname, query, flush)
+        if flush:
+            self._lead_score_flush_pending()
         if query is None:
             return SQL(
                 "(SELECT s.%s FROM crm_lead_score s WHERE s.id = %s)",
@@ -210,6 +228,7 @@ class CrmLead(PoolMixin, models.Model):
 
     def _search_lead_score_field(self, fname, operator, value):
         """Domain of the leads whose score field matches, with Odoo's own semantics (NULL included)."""
+        self._lead_score_flush_pending()
         query = Query(self.env, self._table, self._table_sql)
         query.add_where(self._condition_to_sql(self._table, fname, operator, value, query))
         return [("id", "in", query)]
@@ -293,16 +312,33 @@ class CrmLead(PoolMixin, models.Model):
         }
 
     def _lead_score_recompute(self):
-        """Score these leads now (incremental path: create, write, new engagement events)."""
-        if self.ids:
-            self.env["crm.lead"]._lead_score_ids(self.ids)
+        """Score these leads before the transaction ends, or sooner when a score is read or searched
+        (incremental path: create, write, new engagement events).
+
+        Deferred, so that a write of Odoo's own flows (merge, convert, partner sync) is never followed by
+        a flush in its middle, and so that many writes of one transaction are scored in one statement."""
+        if not self.ids:
+            return
+        data = self.env.cr.precommit.data
+        if SCORE_PENDING_KEY not in data:
+            data[SCORE_PENDING_KEY] = set()
+            self.env.cr.precommit.add(self.env["crm.lead"].sudo()._lead_score_flush_pending)
+        data[SCORE_PENDING_KEY].update(self.ids)
+        self._lead_score_invalidate()  # the next read scores them first
+
+    @api.model
+    def _lead_score_flush_pending(self):
+        """Score the leads whose scoring was deferred by :meth:`_lead_score_recompute`."""
+        pending = self.env.cr.precommit.data.pop(SCORE_PENDING_KEY, None)
+        if pending:
+            self.env["crm.lead"].sudo()._lead_score_ids(pending)
 
     @api.model
     def _lead_score_gather(self, lead_ids):
         """Facts of the leads and their events, in three queries: ``(leads, events_by_lead)``, the
         input of :func:`lib.scoring.score_leads` (the explanation of the scores)."""
         cr = self.env.cr
-        self.env.flush_all()
+        self._lead_score_flush_facts()
         cr.execute(
             SQL(
                 """SELECT id, country_id, industry_id, employee_count, source_id, email_from, phone,
@@ -433,6 +469,14 @@ class CrmLead(PoolMixin, models.Model):
             now=now,
         )
 
+    @api.model
+    def _lead_score_flush_facts(self):
+        """Write to the database the facts the scoring statements read, and only those (a flush of every
+        model would recompute unrelated fields in the middle of the caller's flow)."""
+        fnames = SCORE_FACT_FIELDS + (["automated_probability"] if self._lead_score_params()["blend"] else [])
+        self.env["crm.lead"].flush_model(fnames)
+        self.env["crm.lead.score.event"].flush_model()
+
     def _lead_score_invalidate(self):
         self.env["crm.lead.score"].invalidate_model()
         self.env["crm.lead"].invalidate_model(
@@ -444,7 +488,7 @@ class CrmLead(PoolMixin, models.Model):
         """Score the leads ``lead_ids`` now: one statement whatever their number. Returns how many."""
         if not lead_ids:
             return 0
-        self.env.flush_all()
+        self._lead_score_flush_facts()
         rules = self.env["crm.lead.score.rule"]._get_scoring_rules() if rules is None else rules
         params = params or self._lead_score_params()
         ids = sorted(set(lead_ids))
@@ -494,7 +538,7 @@ class CrmLead(PoolMixin, models.Model):
         last_id = int(icp.get_param("crm_leads.score_cron_last_id", 0) or 0)
         rules = self.env["crm.lead.score.rule"]._get_scoring_rules()
         params = self._lead_score_params()
-        testing = getattr(threading.current_thread(), "testing", False)
+        commit = may_commit(self.env)
         self.env.flush_all()
         if not last_id:
             # a new pass starts by forgetting the scores of leads deleted in SQL
@@ -516,7 +560,7 @@ class CrmLead(PoolMixin, models.Model):
             last_id = high
             batches += 1
             icp.set_param("crm_leads.score_cron_last_id", last_id)
-            if not testing:
+            if commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             if limit_batches and batches >= limit_batches and last_id < max_id:
                 break
@@ -535,7 +579,7 @@ class CrmLead(PoolMixin, models.Model):
             cron.sudo()._trigger()
 
     def action_lead_score_recompute(self):
-        self._lead_score_recompute()
+        self.env["crm.lead"]._lead_score_ids(self.ids)
         return True
 
     # ------------------------------------------------------------------

@@ -1,8 +1,7 @@
-import threading
-
 from odoo import api, fields, models
 
 from ..lib import pool as pool_lib
+from .cron_batch import may_commit
 
 
 class CrmLeadPool(models.Model):
@@ -103,7 +102,7 @@ class CrmLeadPool(models.Model):
             model.browse([i for i in warn if i not in already])._pool_warn(
                 {i: d for i, d in warn.items() if i not in already}
             )
-            if not getattr(threading.current_thread(), "testing", False):
+            if may_commit(self.env):
                 self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @api.model

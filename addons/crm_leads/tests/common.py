@@ -9,8 +9,9 @@ class CrmLeadsCommon(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, mail_create_nolog=True))
-        cls.user = new_test_user(cls.env, login="crm_leads_user", groups="crm_leads.group_crm_leads_user")
-        cls.user2 = new_test_user(cls.env, login="crm_leads_user2", groups="crm_leads.group_crm_leads_user")
+        # a salesperson is a leads user through Odoo's own group
+        cls.user = new_test_user(cls.env, login="crm_leads_user", groups="sales_team.group_sale_salesman")
+        cls.user2 = new_test_user(cls.env, login="crm_leads_user2", groups="sales_team.group_sale_salesman")
         cls.manager = new_test_user(
             cls.env, login="crm_leads_manager", groups="crm_leads.group_crm_leads_manager"
         )

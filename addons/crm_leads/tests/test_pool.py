@@ -64,7 +64,7 @@ class TestPool(CrmLeadsCommon):
             {
                 "name": "Outsider",
                 "login": "crm_leads_outsider",
-                "groups_id": [Command.set(self.env.ref("crm_leads.group_crm_leads_user").ids)],
+                "groups_id": [Command.set(self.env.ref("sales_team.group_sale_salesman").ids)],
             }
         )
         with self.assertRaisesRegex(UserError, "not a member"):

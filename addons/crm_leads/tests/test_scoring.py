@@ -66,6 +66,7 @@ class TestScoring(CrmLeadsCommon):
 
     def test_blend_with_automated_probability(self):
         lead = self.Lead.create({"name": "L", "email_from": "a@b.com"})
+        self.env.cr.flush()  # the transaction's end: computed fields and deferred scores are written
         self.env.cr.execute("UPDATE crm_lead SET automated_probability = 80 WHERE id = %s", [lead.id])
         self.env["ir.config_parameter"].sudo().set_param("crm_leads.pls_blend", 50)
         lead.action_lead_score_recompute()
@@ -87,6 +88,7 @@ class TestScoring(CrmLeadsCommon):
 
     def test_cron_batches_and_resumes(self):
         leads = self.Lead.create([{"name": f"C{i}", "email_from": f"c{i}@x.com"} for i in range(7)])
+        self.env.cr.flush()
         self.env.cr.execute("DELETE FROM crm_lead_score WHERE id IN %s", [tuple(leads.ids)])
         self.Lead._lead_score_invalidate()
         self.assertEqual(set(leads.mapped("lead_grade")), {False}, "never scored")
@@ -107,6 +109,7 @@ class TestScoring(CrmLeadsCommon):
         lead, tampered = self.Lead.create(
             [{"name": "Clean", "email_from": "c@x.com"}, {"name": "Tampered", "email_from": "t@x.com"}]
         )
+        self.env.cr.flush()
         self.env.cr.execute(
             "UPDATE crm_lead_score SET scored_on = '2000-01-01' WHERE id IN %s", [(lead.id, tampered.id)]
         )

@@ -99,6 +99,7 @@ class TestScoringStorage(CrmLeadsCommon):
                 if i % 3
             ]
         )
+        self.env.cr.flush()  # the transaction's end: computed fields and deferred scores are written
         return leads
 
     def _python_scores(self, leads):
@@ -148,6 +149,7 @@ class TestScoringStorage(CrmLeadsCommon):
             self.env["crm.lead.score.event"].create(
                 {"lead_id": lead.id, "name": "E", "points": 45, "date": NOW}
             )
+        self.env.cr.flush()
         self.env["ir.config_parameter"].sudo().set_param("crm_leads.pls_blend", 50)
         self.env.cr.execute("UPDATE crm_lead SET automated_probability = 0 WHERE id = %s", [lead.id])
         expected = self._assert_sql_equals_python(lead)
@@ -163,6 +165,7 @@ class TestScoringStorage(CrmLeadsCommon):
             ]
         )
         unscored = self.Lead.create({"name": "Unscored"})
+        self.env.cr.flush()
         self.env.cr.execute("DELETE FROM crm_lead_score WHERE id = %s", [unscored.id])
         self.Lead._lead_score_invalidate()
         scope = [("id", "in", (low | mid | high | unscored).ids)]
@@ -183,6 +186,7 @@ class TestScoringStorage(CrmLeadsCommon):
 
     def test_unlink_and_purge(self):
         lead, other = self.Lead.create([{"name": "Gone", "email_from": "g@x.com"}, {"name": "Stays"}])
+        self.env.cr.flush()
         lead.unlink()
         self.env.cr.execute("SELECT id FROM crm_lead_score WHERE id IN %s", [(lead.id, other.id)])
         self.assertEqual([row[0] for row in self.env.cr.fetchall()], [other.id])

@@ -18,7 +18,7 @@ class CrmLead(models.Model):
         if not self.env.user.share:
             planned = planned.with_env(self.env)
         planned._action_schedule_stage_plan()
-        leads.partner_id._action_recompute_customer_stage(self.env._("Opportunity created"))
+        leads.partner_id._customer_stage_recompute_later(self.env._("Opportunity created"))
         return leads
 
     def write(self, vals):
@@ -30,7 +30,7 @@ class CrmLead(models.Model):
         if moved:
             moved.filtered("stage_id.activity_plan_id")._action_schedule_stage_plan()
         if STAGE_FACT_FIELDS & set(vals):
-            (old_partners | self.partner_id)._action_recompute_customer_stage(
+            (old_partners | self.partner_id)._customer_stage_recompute_later(
                 self.env._("Opportunity updated")
             )
         return res

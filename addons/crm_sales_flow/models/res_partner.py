@@ -1,8 +1,8 @@
 import json
 import logging
-import threading
 
 from odoo import api, fields, models
+from odoo.addons.crm_leads.models.cron_batch import run_batch
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
@@ -12,11 +12,9 @@ from ..lib import timeline as timeline_lib
 from .crm_customer_stage_history import CUSTOMER_STAGES
 
 BATCH_SIZE = 1000
+# key of cr.precommit.data: {reason: partner ids} of the customers to restage before the transaction ends
+STAGE_PENDING_KEY = "crm_sales_flow.stage_pending"
 _logger = logging.getLogger(__name__)
-
-
-def _testing():
-    return getattr(threading.current_thread(), "testing", False)
 
 
 class ResPartner(models.Model):
@@ -29,7 +27,12 @@ class ResPartner(models.Model):
     customer_stage_locked = fields.Boolean(
         "Stage Set Manually", copy=False, help="A manager fixed the stage: automation leaves it alone."
     )
-    customer_stage_history_ids = fields.One2many("crm.customer.stage.history", "partner_id", "Stage History")
+    customer_stage_history_ids = fields.One2many(
+        "crm.customer.stage.history",
+        "partner_id",
+        "Stage History",
+        groups="crm_sales_flow.group_crm_sales_flow_user",
+    )
     customer_dormant = fields.Boolean(
         "Dormant",
         copy=False,
@@ -54,6 +57,15 @@ class ResPartner(models.Model):
     rfm_frequency = fields.Integer("Frequency Score", aggregator="avg", copy=False)
     rfm_monetary = fields.Integer("Monetary Score", aggregator="avg", copy=False)
     rfm_segment = fields.Selection(list(rfm_lib.SEGMENTS), "RFM Segment", index=True, copy=False)
+
+    def _auto_init(self):
+        res = super()._auto_init()
+        # core code that does not know this column inserts partners too (Odoo's own tests running before
+        # this module's Python is loaded): the database gives it its default, as the ORM does
+        self.env.cr.execute(
+            SQL("ALTER TABLE res_partner ALTER COLUMN customer_stage SET DEFAULT 'potential'")
+        )
+        return res
 
     # ------------------------------------------------------------------------------------------------
     # Customer stage
@@ -153,6 +165,27 @@ class ResPartner(models.Model):
         if history:
             self.env["crm.customer.stage.history"].sudo().create(history)
 
+    def _customer_stage_recompute_later(self, reason):
+        """Recompute the stage of these customers before the transaction ends (after an opportunity
+        changed): never in the middle of Odoo's own lead flows (merge, convert, partner sync), and once
+        for all the opportunities a transaction touches."""
+        if not self.ids:
+            return
+        data = self.env.cr.precommit.data
+        if STAGE_PENDING_KEY not in data:
+            data[STAGE_PENDING_KEY] = {}
+            self.env.cr.precommit.add(self.env["res.partner"]._customer_stage_flush_pending)
+        data[STAGE_PENDING_KEY].setdefault(reason, set()).update(self.ids)
+
+    @api.model
+    def _customer_stage_flush_pending(self):
+        """Recompute the stages deferred by :meth:`_customer_stage_recompute_later`."""
+        pending = self.env.cr.precommit.data.pop(STAGE_PENDING_KEY, None) or {}
+        for reason, partner_ids in pending.items():
+            self.browse(partner_ids).exists()._action_recompute_customer_stage(reason)
+        if pending:
+            self.env.flush_all()  # the precommit hooks run after the last flush of the transaction
+
     def write(self, vals):
         if (
             "customer_stage" in vals
@@ -214,12 +247,14 @@ class ResPartner(models.Model):
         )
         ids = [r[0] for r in rows]
         for start in range(0, len(ids), BATCH_SIZE):
-            batch = ids[start : start + BATCH_SIZE]
-            self.browse(batch)._action_recompute_customer_stage(self.env._("Scheduled recomputation"))
-            params.set_param(key, batch[-1])
-            if not _testing():
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+            run_batch(self.env, self._customer_stage_cron_batch, ids[start : start + BATCH_SIZE], key)
         params.set_param(key, 0)
+
+    @api.model
+    def _customer_stage_cron_batch(self, partner_ids, key):
+        """One committed batch of the customer-stage job: restage, then remember the last id done."""
+        self.browse(partner_ids)._action_recompute_customer_stage(self.env._("Scheduled recomputation"))
+        self.env["ir.config_parameter"].sudo().set_param(key, partner_ids[-1])
 
     # ------------------------------------------------------------------------------------------------
     # RFM
@@ -340,6 +375,10 @@ class ResPartner(models.Model):
 
     @api.model
     def _cron_compute_rfm(self):
+        run_batch(self.env, self._rfm_cron_batch)
+
+    @api.model
+    def _rfm_cron_batch(self):
         stats = self._action_compute_rfm()
         self._action_churn_warnings(stats)
 

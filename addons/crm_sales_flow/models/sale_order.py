@@ -9,7 +9,13 @@ from ..lib import finance as finance_lib
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    installment_ids = fields.One2many("sale.order.installment", "order_id", "Payment Plan", copy=True)
+    installment_ids = fields.One2many(
+        "sale.order.installment",
+        "order_id",
+        "Payment Plan",
+        copy=True,
+        groups="sales_team.group_sale_salesman,account.group_account_invoice",
+    )
     payment_plan_total = fields.Monetary("Planned Total", compute="_compute_payment_plan_total")
     contract_invoiced = fields.Monetary("Invoiced", compute="_compute_contract_figures")
     contract_collected = fields.Monetary("Collected", compute="_compute_contract_figures")

@@ -11,14 +11,17 @@ class CrmSalesFlowCommon(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, mail_create_nolog=True))
+        # salespeople are Sales Flow users, sales administrators its managers, through Odoo's groups
         cls.user = new_test_user(
-            cls.env, login="crm_sales_flow_user", groups="crm_sales_flow.group_crm_sales_flow_user"
+            cls.env, login="crm_sales_flow_user", groups="sales_team.group_sale_salesman"
         )
         cls.manager = new_test_user(
-            cls.env, login="crm_sales_flow_manager", groups="crm_sales_flow.group_crm_sales_flow_manager"
+            cls.env,
+            login="crm_sales_flow_manager",
+            groups="crm_sales_flow.group_crm_sales_flow_manager,sales_team.group_sale_salesman_all_leads",
         )
         cls.other_user = new_test_user(
-            cls.env, login="crm_sales_flow_other", groups="crm_sales_flow.group_crm_sales_flow_user"
+            cls.env, login="crm_sales_flow_other", groups="sales_team.group_sale_salesman"
         )
         cls.accountant = new_test_user(
             cls.env,

@@ -20,6 +20,8 @@ class TestCustomerStage(CrmSalesFlowCommon):
             .with_user(self.user)
             .create({"name": "Big deal", "type": "opportunity", "partner_id": self.contact.id})
         )
+        self.assertEqual(self.customer.customer_stage, "potential", "restaged when the transaction ends")
+        self.env.cr.flush()
         self.assertEqual(
             self.customer.customer_stage, "intentional", "a contact's opportunity qualifies its company"
         )
@@ -38,14 +40,17 @@ class TestCustomerStage(CrmSalesFlowCommon):
 
         # the lead is lost: the customer stays signed (the order is a fact)
         lead.action_set_lost()
+        self.env.cr.flush()
         self.assertEqual(self.customer.customer_stage, "signed")
 
     def test_lost_opportunity_goes_back_to_potential(self):
         lead = self.env["crm.lead"].create(
             {"name": "Maybe", "type": "opportunity", "partner_id": self.customer.id}
         )
+        self.env.cr.flush()
         self.assertEqual(self.customer.customer_stage, "intentional")
         lead.action_set_lost()
+        self.env.cr.flush()
         self.assertEqual(self.customer.customer_stage, "potential")
         self.assertEqual(len(self.customer.customer_stage_history_ids), 2)
 
@@ -129,6 +134,7 @@ class TestCustomerStage(CrmSalesFlowCommon):
         self.env["crm.lead"].create(
             [{"name": p.name, "type": "opportunity", "partner_id": p.id} for p in (mine | theirs)]
         )
+        self.env.cr.flush()
         History = self.env["crm.customer.stage.history"]
         domain = [("partner_id", "in", (mine | theirs).ids)]
         self.assertEqual(History.with_user(self.user).search(domain).partner_id, mine)
@@ -161,4 +167,5 @@ class TestCustomerStage(CrmSalesFlowCommon):
         self.env["crm.lead"].with_user(public).sudo().create(
             {"name": "Web form", "type": "opportunity", "partner_id": self.customer.id}
         )
+        self.env.cr.flush()
         self.assertEqual(self.customer.customer_stage, "intentional")
