@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark of the purchase-gap engine against Odoo's replenishment report (a script, not a test).
 
-It copies the template database (createdb -T crm_tmpl), installs crm_inventory_link, builds
+It copies the template database (``--template``), installs crm_inventory_link into the copy, builds
 ``--products`` storable products bought from one vendor (no lead time) with stock and a reorder rule
 (min = max, multiple 1), ``--lines`` open delivery moves of sale order lines (90 % due today, 10 % beyond
 the horizon), some receipts and a draft RFQ, then times on the same data:
@@ -18,50 +18,13 @@ and drops the database (unless ``--keep``).
 """
 
 import argparse
-import os
 import random
-import socket
-import subprocess
 import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-ADDONS_PATH = f"{ROOT / 'addons'},/opt/odoo/addons"
-PGHOST = os.environ.get("PGHOST", "127.0.0.1")
-PGPORT = os.environ.get("PGPORT", "5432")
-DB_USER = os.environ.get("ODOO_DB_USER", "odoo")
-DB_PASSWORD = os.environ.get("ODOO_DB_PASSWORD", "odoo")
-TEMPLATE = os.environ.get("ODOO_TEMPLATE_DB", "crm_tmpl")
-
-
-def log(message):
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-def pg(*args):
-    env = dict(os.environ, PGPASSWORD=DB_PASSWORD)
-    subprocess.run([*args, "-h", PGHOST, "-p", PGPORT, "-U", DB_USER], check=True, env=env)
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def odoo_args(db):
-    return [
-        f"--addons-path={ADDONS_PATH}",
-        f"--db_host={PGHOST}",
-        f"--db_port={PGPORT}",
-        f"--db_user={DB_USER}",
-        f"--db_password={DB_PASSWORD}",
-        f"--database={db}",
-        f"--http-port={free_port()}",
-        "--log-level=warn",
-    ]
+from _odoo_env import add_arguments, import_odoo, throwaway_database
+from _odoo_env import say as log
 
 
 def build_data(env, n_products, n_lines, seed=42):
@@ -228,27 +191,17 @@ def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--products", type=int, default=10_000)
-    parser.add_argument("--lines", type=int, default=50_000)
-    parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument("--products", type=int, default=10_000, help="products (default %(default)s)")
+    parser.add_argument("--lines", type=int, default=50_000, help="open delivery moves (default %(default)s)")
+    parser.add_argument("--seed", type=int, default=42, help="random seed of the data (default %(default)s)")
+    add_arguments(parser, "crm_inventory_link")
     args = parser.parse_args()
-    db = f"bench_crm_inventory_link_{os.getpid()}"
-    log(f"database {db} from {TEMPLATE}")
-    pg("createdb", "-T", TEMPLATE, db)
-    try:
-        subprocess.run(
-            [sys.executable, "-m", "odoo", *odoo_args(db), "-i", "crm_inventory_link", "--stop-after-init"],
-            check=True,
-        )
-        import odoo
-        from odoo.modules.registry import Registry
-        from odoo.tools import config
 
-        config.parse_config(odoo_args(db))
-        registry = Registry(db)
+    odoo = import_odoo()
+    with throwaway_database(args, "crm_inventory_link") as registry:
         with registry.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-            warehouse, products = build_data(env, args.products, args.lines)
+            warehouse, products = build_data(env, args.products, args.lines, args.seed)
             cr.commit()
             log("measuring")
             engine_time, report_time, odoo_time, mismatches, to_order = measure(env, warehouse, products)
@@ -263,16 +216,6 @@ def main():
         for product_id, mine, theirs in mismatches[:10]:
             print(f"  product {product_id}: engine {mine} / Odoo {theirs}")
         return 1 if mismatches else 0
-    finally:
-        if not args.keep:
-            if "odoo" in sys.modules:
-                import odoo.sql_db
-                from odoo.modules.registry import Registry
-
-                Registry.delete(db)
-                odoo.sql_db.close_db(db)
-            pg("dropdb", "--if-exists", db)
-            log(f"dropped {db}")
 
 
 if __name__ == "__main__":

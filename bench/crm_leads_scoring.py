@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark: crm_leads batch scoring vs Odoo's predictive lead scoring rebuild, on the same leads.
 
-Creates a throwaway database from a template (``createdb -T``), installs crm_leads, inserts N leads
+Copies the template database (``--template``) into a throwaway one, installs crm_leads, inserts N leads
 with ``INSERT ... SELECT generate_series`` (country, source, tags, size, email/phone, won/lost/open
 stages, engagement events), then times
 
@@ -19,47 +19,9 @@ checks that the scores stored for a sample of leads equal the Python explanation
 """
 
 import argparse
-import os
-import subprocess
-import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def _pg_env(args):
-    env = dict(os.environ, PGPASSWORD=args.db_password)
-    return env, ["-h", args.db_host, "-p", str(args.db_port), "-U", args.db_user]
-
-
-def create_db(args):
-    env, conn = _pg_env(args)
-    for _attempt in range(10):
-        res = subprocess.run(["createdb", *conn, "-T", args.template, args.db], env=env, check=False)
-        if res.returncode == 0:
-            return
-        time.sleep(3)
-    sys.exit(f"cannot create database {args.db} from template {args.template}")
-
-
-def drop_db(args):
-    env, conn = _pg_env(args)
-    subprocess.run(["dropdb", *conn, "--if-exists", args.db], env=env, check=False)
-
-
-def install(args, odoo_args):
-    cmd = [
-        sys.executable,
-        "-m",
-        "odoo",
-        *odoo_args,
-        "-i",
-        "crm_leads",
-        "--stop-after-init",
-        "--log-level=warn",
-    ]
-    subprocess.run(cmd, check=True)
-
+from _odoo_env import add_arguments, import_odoo, throwaway_database
 
 POPULATE_SQL = """
 WITH params AS (
@@ -179,44 +141,18 @@ def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--leads", type=int, default=100_000)
-    parser.add_argument("--template", default=os.environ.get("ODOO_TEMPLATE_DB", "crm_tmpl"))
-    parser.add_argument("--db", default=f"bench_crm_leads_{os.getpid()}")
-    parser.add_argument("--db-host", default=os.environ.get("PGHOST", "127.0.0.1"))
-    parser.add_argument("--db-port", type=int, default=int(os.environ.get("PGPORT", 5432)))
-    parser.add_argument("--db-user", default=os.environ.get("ODOO_DB_USER", "odoo"))
-    parser.add_argument("--db-password", default=os.environ.get("ODOO_DB_PASSWORD", "odoo"))
+    parser.add_argument("--leads", type=int, default=100_000, help="leads inserted (default %(default)s)")
     parser.add_argument("--sample", type=int, default=5000, help="leads checked against Python")
-    parser.add_argument("--keep-db", action="store_true")
+    add_arguments(parser, "crm_leads")
     args = parser.parse_args()
 
-    import odoo
-    from odoo.tools import config
-
-    odoo_root = os.path.dirname(os.path.dirname(os.path.abspath(odoo.__file__)))
-    odoo_args = [
-        f"--addons-path={ROOT}/addons,{odoo_root}/addons",
-        f"--db_host={args.db_host}",
-        f"--db_port={args.db_port}",
-        f"--db_user={args.db_user}",
-        f"--db_password={args.db_password}",
-        "-d",
-        args.db,
-        "--http-port=0",
-        "--max-cron-threads=0",
+    odoo = import_odoo()
+    log_args = [
+        "--log-level=info",
+        "--log-handler=odoo.modules:WARNING",
+        "--log-handler=odoo.addons.base:WARNING",
     ]
-    create_db(args)
-    try:
-        install(args, odoo_args)
-        config.parse_config(
-            odoo_args
-            + [
-                "--log-level=info",
-                "--log-handler=odoo.modules:WARNING",
-                "--log-handler=odoo.addons.base:WARNING",
-            ]
-        )
-        registry = odoo.modules.registry.Registry(args.db)
+    with throwaway_database(args, "crm_leads", log_args) as registry:
         with registry.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
             t0 = time.perf_counter()
@@ -255,10 +191,6 @@ def main():
             ratio = pls / seconds if seconds else float("inf")
             verdict = "goal of 10x met" if ratio >= 10 else "goal of 10x NOT met"
             print(f"ratio PLS / crm_leads {label} = {ratio:.1f}x ({verdict})")
-    finally:
-        if not args.keep_db:
-            odoo.sql_db.close_all()
-            drop_db(args)
 
 
 if __name__ == "__main__":

@@ -23,14 +23,9 @@ every order it covers; the report splits such invoices by line.
 """
 
 import argparse
-import os
-import socket
-import subprocess
-import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ODOO_ROOT = "/opt/odoo"
+from _odoo_env import add_arguments, import_odoo, throwaway_database
 
 
 def parse_args():
@@ -41,59 +36,11 @@ def parse_args():
     parser.add_argument("--small", type=int, default=1000, help="contracts at the first measure")
     parser.add_argument("--invoiced", type=float, default=0.5, help="share of contracts invoiced")
     parser.add_argument("--paid", type=float, default=0.5, help="share of invoices (half) paid")
-    parser.add_argument("--template", default=os.environ.get("ODOO_TEMPLATE_DB", "crm_tmpl"))
-    parser.add_argument("--db", default=f"bench_crm_sales_flow_{os.getpid()}")
-    parser.add_argument("--keep", action="store_true")
-    return parser.parse_args()
-
-
-def pg_env():
-    env = dict(os.environ, PGPASSWORD=os.environ.get("ODOO_DB_PASSWORD", "odoo"))
-    return env
-
-
-def createdb(args):
-    for _try in range(10):
-        res = subprocess.run(
-            ["createdb", "-h", "127.0.0.1", "-U", "odoo", "-T", args.template, args.db],
-            env=pg_env(),
-            check=False,
-        )
-        if res.returncode == 0:
-            return
-        time.sleep(3)
-    sys.exit("cannot create the database")
-
-
-def dropdb(args):
-    subprocess.run(
-        ["dropdb", "-h", "127.0.0.1", "-U", "odoo", "--if-exists", args.db], env=pg_env(), check=False
-    )
-
-
-def odoo_args(args):
-    addons = f"{ROOT}/addons,{ODOO_ROOT}/addons"
-    return [
-        f"--addons-path={addons}",
-        "--db_host=127.0.0.1",
-        "--db_user=odoo",
-        "--db_password=odoo",
-        "-d",
-        args.db,
-        "--log-level=warn",
-    ]
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def install(args):
-    cmd = [sys.executable, "-m", "odoo", *odoo_args(args), "-i", "crm_sales_flow", "--stop-after-init"]
-    cmd += [f"--http-port={free_port()}", f"--gevent-port={free_port()}"]
-    subprocess.run(cmd, check=True)
+    add_arguments(parser, "crm_sales_flow")
+    args = parser.parse_args()
+    if args.size < args.small:
+        parser.error("--size must be at least --small")
+    return args
 
 
 def build(env, count, args, tag):
@@ -191,16 +138,8 @@ def measure(env, label):
 
 def main():
     args = parse_args()
-    sys.path.insert(0, ODOO_ROOT)
-    import odoo
-    from odoo.tools import config
-
-    createdb(args)
-    try:
-        print(f"installing crm_sales_flow into {args.db}", flush=True)
-        install(args)
-        config.parse_config(odoo_args(args))
-        registry = odoo.modules.registry.Registry(args.db)
+    odoo = import_odoo()
+    with throwaway_database(args, "crm_sales_flow") as registry:
         with registry.cursor() as cr:
             env = odoo.api.Environment(
                 cr, odoo.SUPERUSER_ID, {"tracking_disable": True, "mail_create_nolog": True}
@@ -215,10 +154,6 @@ def main():
                 f"engine queries {small_q[0]} -> {large_q[0]} (constant: {small_q[0] == large_q[0]}); "
                 f"odoo ORM queries {small_q[1]} -> {large_q[1]}"
             )
-    finally:
-        odoo.sql_db.close_db(args.db)
-        if not args.keep:
-            dropdb(args)
 
 
 if __name__ == "__main__":

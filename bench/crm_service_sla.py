@@ -1,6 +1,6 @@
 """Benchmark: SLA deadlines of many tickets, crm_service's batch engine vs per-ticket plan_hours.
 
-Creates a throwaway database from a template (createdb -T), installs crm_service, adds a few
+Copies the template database (``--template``) into a throwaway one, installs crm_service, adds a few
 holidays to the company calendar, then computes the resolution deadline of N tickets (random
 start in a year, random target in working hours):
 
@@ -14,78 +14,25 @@ The results of both are compared on the sample. The database is dropped at the e
 """
 
 import argparse
-import contextlib
-import os
 import random
-import subprocess
-import sys
 import time
 from datetime import datetime, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _pg_env(args):
-    env = dict(os.environ, PGPASSWORD=args.db_password)
-    return env
-
-
-def _pg(args, *cmd):
-    base = [cmd[0], "-h", args.db_host, "-p", str(args.db_port), "-U", args.db_user, *cmd[1:]]
-    subprocess.run(base, check=True, env=_pg_env(args), capture_output=True)
+from _odoo_env import add_arguments, import_odoo, throwaway_database
 
 
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--tickets", type=int, default=100000)
+    parser.add_argument("--tickets", type=int, default=100000, help="tickets (default %(default)s)")
     parser.add_argument("--sample", type=int, default=2000, help="tickets timed with plan_hours")
-    parser.add_argument("--template", default="crm_tmpl")
-    parser.add_argument("--db", default=f"bench_crm_service_sla_{os.getpid()}")
-    parser.add_argument("--db-host", default="127.0.0.1")
-    parser.add_argument("--db-port", default=5432, type=int)
-    parser.add_argument("--db-user", default="odoo")
-    parser.add_argument("--db-password", default="odoo")
     parser.add_argument("--seed", type=int, default=42)
+    add_arguments(parser, "crm_service_sla")
     args = parser.parse_args()
 
-    import odoo
-    from odoo.modules.registry import Registry
-
-    odoo_root = Path(odoo.__file__).resolve().parent.parent
-    addons_path = f"{ROOT / 'addons'},{odoo_root / 'addons'}"
-    conn = [
-        f"--db_host={args.db_host}",
-        f"--db_port={args.db_port}",
-        f"--db_user={args.db_user}",
-        f"--db_password={args.db_password}",
-    ]
-    _pg(args, "createdb", "-T", args.template, args.db)
-    try:
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "odoo",
-                f"--addons-path={addons_path}",
-                *conn,
-                "-d",
-                args.db,
-                "-i",
-                "crm_service",
-                "--stop-after-init",
-                "--http-port=0",
-                "--log-level=warn",
-                "--max-cron-threads=0",
-            ],
-            check=True,
-        )
-        odoo.tools.config.parse_config(
-            [f"--addons-path={addons_path}", *conn, "-d", args.db, "--log-level=warn"]
-        )
-        registry = Registry(args.db)
+    odoo = import_odoo()
+    with throwaway_database(args, "crm_service") as registry:
         with registry.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
             calendar = env.company.resource_calendar_id
@@ -137,12 +84,6 @@ def main():
         )
         print(f"mismatches on the sample: {mismatches}/{len(sample)}")
         print(f"ratio plan_hours / batch: {t_plan_full / t_batch:.1f}x")
-    finally:
-        with contextlib.suppress(Exception):
-            Registry.delete(args.db)
-        with contextlib.suppress(Exception):
-            odoo.sql_db.close_db(args.db)
-        _pg(args, "dropdb", "--if-exists", args.db)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
-"""Uninstall the suite from a database and check that standard Odoo still works.
+"""Check that the suite picked up the data of a database at install, then uninstall it and check that
+standard Odoo still works.
 
     python3 scripts/odoo_uninstall_check.py -d DB [-- odoo options]
 
-The four modules are uninstalled one at a time, the last of the chain first, through Odoo's own
+First, on DB as installed (with Odoo's demo data, say): every active lead has a score and every
+customer with a confirmed order is signed, without any scheduled job having run. Then the four
+modules are uninstalled one at a time, the last of the chain first, through Odoo's own
 ``button_immediate_uninstall``. Then a salesperson of Odoo's own groups opens an opportunity, a sale
 order and a customer as the web client does (the form view, then ``web_read`` of every field it shows)
 and creates each of them; and no column left on a core table is NOT NULL without a default (core code,
@@ -18,7 +21,9 @@ CORE_TABLES = ["crm_lead", "res_partner", "sale_order", "sale_order_line", "stoc
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("odoo_args", nargs=argparse.REMAINDER, help="options passed to Odoo's configuration")
     args = parser.parse_args(argv)
@@ -130,11 +135,37 @@ def check(database):
         cr.rollback()  # the check leaves nothing behind
 
 
+def check_install_pickup(database):
+    """Existing leads scored and existing customers staged by the installation itself."""
+    from odoo.modules.registry import Registry
+
+    registry = Registry(database)
+    with registry.cursor() as cr:
+        cr.execute(
+            """SELECT count(*) FILTER (WHERE s.id IS NULL), count(*)
+                 FROM crm_lead l LEFT JOIN crm_lead_score s ON s.id = l.id WHERE l.active"""
+        )
+        unscored, leads = cr.fetchone()
+        cr.execute(
+            """SELECT count(DISTINCT p.id) FILTER (WHERE p.customer_stage != 'signed'), count(DISTINCT p.id)
+                 FROM sale_order so
+                 JOIN res_partner c ON c.id = so.partner_id
+                 JOIN res_partner p ON p.id = c.commercial_partner_id
+                WHERE so.state = 'sale'"""
+        )
+        unsigned, customers = cr.fetchone()
+    print(f"install check: {leads - unscored} of {leads} active leads scored, ", end="")
+    print(f"{customers - unsigned} of {customers} customers with confirmed orders signed")
+    if unscored or unsigned or not leads or not customers:
+        raise SystemExit("install check: existing data was not picked up at install")
+
+
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     from odoo.tools import config
 
     config.parse_config(["-d", args.database, *args.odoo_args])
+    check_install_pickup(args.database)
     uninstall(args.database)
     check(args.database)
     print("uninstall check: passed")

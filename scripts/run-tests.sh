@@ -4,6 +4,13 @@
 #   bash scripts/run-tests.sh            # Odoo module tests (if Odoo 18 is importable), then pytest tests/
 #   MODULES=crm_leads bash scripts/run-tests.sh    # only some modules (their dependencies install too)
 #   SKIP_ODOO=1 bash scripts/run-tests.sh          # only the checks that need no Odoo
+#   SKIP_CORE=1 bash scripts/run-tests.sh          # without Odoo's own tests and the uninstall check
+#
+# With Odoo, after the suite's own tests (tours included) on a fresh database with demo data, the same
+# database serves two more steps: Odoo's own tests of the modules the suite extends, in the fully loaded
+# registry (scripts/odoo_core_tests.py; failures that also happen without the suite are listed in
+# scripts/odoo_core_known_failures.txt), then the install pick-up and uninstall check
+# (scripts/odoo_uninstall_check.py).
 #
 # Environment: PYTHON (python3), PGHOST (127.0.0.1), PGPORT (5432), ODOO_DB_USER/ODOO_DB_PASSWORD (odoo/odoo),
 # ODOO_TEMPLATE_DB (optional: a database with the dependencies installed, copied instead of an empty one),
@@ -25,7 +32,7 @@ status=0
 say() { printf '%s\n' "$*"; }
 
 # --- tools the checks need (ruff, pylint-odoo, pytest) -------------------------------------------
-if ! "$PY" -c "import pytest, pylint_odoo, ruff, freezegun, yaml, xlwt, xlrd, openpyxl, xlsxwriter" >/dev/null 2>&1; then
+if ! "$PY" -c "import pytest, pylint_odoo, ruff, freezegun, yaml, xlwt, xlrd, openpyxl, xlsxwriter, phonenumbers, websocket" >/dev/null 2>&1; then
     say "run-tests: installing the development tools from requirements-dev.txt"
     "$PY" -m pip install -q --disable-pip-version-check -r requirements-dev.txt >/dev/null 2>&1 \
         || "$PY" -m pip install -q --disable-pip-version-check -r requirements-dev.txt
@@ -74,7 +81,30 @@ free_port() {
     "$PY" -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1]); s.close()"
 }
 
+# Headless Chromium for the tours (HttpCase.start_tour), from the distribution's packages.
+ensure_chromium() {
+    command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+        || command -v google-chrome >/dev/null 2>&1 && return 0
+    if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+        say "run-tests: installing Chromium for the browser tours (apt-get install chromium)"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq >/dev/null 2>&1
+        apt-get install -y -qq chromium >/dev/null 2>&1
+    fi
+    command -v chromium >/dev/null 2>&1
+}
+
+odoo_common_args() {
+    printf '%s\n' -c "$ROOT/odoo.conf" --addons-path="$addons_path" \
+        --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$DB_USER" --db_password="$DB_PASSWORD" \
+        --http-port="$http_port" --gevent-port="$gevent_port" --workers=0 --max-cron-threads=0
+}
+
 if [ "$odoo_ok" = 1 ]; then
+    if ! ensure_chromium; then
+        say "run-tests: FAILED: no Chromium for the browser tours (install the 'chromium' package)"
+        exit 1
+    fi
     if ! ensure_postgres; then
         say "run-tests: FAILED: PostgreSQL is not reachable on $PGHOST:$PGPORT as role $DB_USER"
         exit 1
@@ -131,6 +161,30 @@ if [ "$odoo_ok" = 1 ]; then
         grep -E 'odoo.tests.stats: crm_' "$log" | sed -E 's/^.*odoo.tests.stats: /    /' | head -n 20
     fi
     say "odoo: $((ran - failed)) passed, $failed failed"
+
+    if [ -z "${SKIP_CORE:-}" ] && [ "$MODULES" = "$ALL_MODULES" ]; then
+        mapfile -t common_args < <(odoo_common_args)
+        core_log="$LOG_DIR/odoo-core-$db.log"
+        say "run-tests: Odoo's own tests of the modules the suite extends, suite installed (log $core_log)"
+        t0=$(date +%s)
+        "$PY" scripts/odoo_core_tests.py -d "$db" --known scripts/odoo_core_known_failures.txt \
+            -- "${common_args[@]}" --log-level=info --logfile="$core_log"
+        crc=$?
+        t1=$(date +%s)
+        if [ "$crc" != 0 ]; then
+            say "run-tests: Odoo's own tests FAILED with the suite installed ($((t1 - t0)) s)"
+            grep -nE '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) .*(FAIL|ERROR):' "$core_log" | head -n 40
+            status=1
+        else
+            say "run-tests: Odoo's own tests passed with the suite installed ($((t1 - t0)) s)"
+        fi
+        uninstall_log="$LOG_DIR/odoo-uninstall-$db.log"
+        if ! "$PY" scripts/odoo_uninstall_check.py -d "$db" -- "${common_args[@]}" --logfile="$uninstall_log"; then
+            say "run-tests: install pick-up or uninstall check FAILED (log $uninstall_log)"
+            tail -n 30 "$uninstall_log"
+            status=1
+        fi
+    fi
 else
     say "run-tests: SKIPPED the Odoo module tests: $odoo_why (install Odoo 18 into $PY to run them)."
 fi

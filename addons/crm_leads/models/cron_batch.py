@@ -7,6 +7,7 @@ import time
 from psycopg2 import errors as pg_errors
 
 from odoo.modules import module as odoo_module
+from odoo.tools import mute_logger
 
 _logger = logging.getLogger(__name__)
 
@@ -29,9 +30,11 @@ def run_batch(env, process, *args):
     commit = may_commit(env)
     for attempt in range(MAX_RETRIES + 1):
         try:
-            result = process(*args)
-            if commit:
-                env.cr.commit()  # pylint: disable=invalid-commit
+            # a concurrent update is expected here, not a bad query: the exception says what failed
+            with mute_logger("odoo.sql_db"):
+                result = process(*args)
+                if commit:
+                    env.cr.commit()  # pylint: disable=invalid-commit
             return result
         except RETRYABLE_ERRORS as error:
             if not commit or attempt == MAX_RETRIES:
