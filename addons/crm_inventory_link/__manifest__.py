@@ -24,4 +24,5 @@
         "views/crm_inventory_link_menus.xml",
     ],
     "demo": [],
+    "assets": {"web.assets_tests": ["crm_inventory_link/static/tests/tours/**/*"]},
 }

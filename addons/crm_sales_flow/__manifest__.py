@@ -31,5 +31,6 @@
         "views/crm_sales_flow_menus.xml",
     ],
     "demo": [],
+    "assets": {"web.assets_tests": ["crm_sales_flow/static/tests/tours/**/*"]},
     "post_init_hook": "post_init_hook",
 }

@@ -28,4 +28,5 @@
         "views/crm_service_menus.xml",
     ],
     "demo": ["demo/service_demo.xml"],
+    "assets": {"web.assets_tests": ["crm_service/static/tests/tours/**/*"]},
 }

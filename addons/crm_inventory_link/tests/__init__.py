@@ -1,8 +1,10 @@
 from . import (
+    test_core_roles,
     test_gap_engine,
     test_gap_procurement,
     test_install,
     test_lead_lines,
     test_order_import,
     test_timeline,
+    test_tours,
 )

@@ -1,5 +1,6 @@
 from . import (
     test_contract_report,
+    test_cron_concurrency,
     test_customer_stage,
     test_funnel,
     test_install,
@@ -7,4 +8,5 @@ from . import (
     test_rfm,
     test_sfa,
     test_timeline,
+    test_tours,
 )

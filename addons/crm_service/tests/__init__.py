@@ -9,5 +9,6 @@ from . import (
     test_sla,
     test_stock_billing,
     test_ticket,
+    test_tours,
     test_views,
 )
