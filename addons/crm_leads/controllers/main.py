@@ -1,88 +1,96 @@
 import json
-import logging
 
 from odoo import http
-from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import request
 
-from ..lib import scoring
+from ..lib import intake as intake_lib
 
-_logger = logging.getLogger(__name__)
-
-ALLOWED_KEYS = {"name", "contact_name", "company", "email", "phone", "message", "vat", "country", "employees"}
 HARD_MAX_BYTES = 1024 * 1024
+TOKEN_HEADER = "X-Intake-Token"
+PREFLIGHT_MAX_AGE = 600
 
 
 class LeadIntakeController(http.Controller):
-    def _json_response(self, status, payload):
-        return request.make_json_response(payload, status=status)
+    """POST /crm_leads/intake: the public door of the web forms. Every answer is JSON; it tells the caller
+    whether the post was taken, never anything about existing records."""
 
-    def _error(self, status, code, message):
-        return self._json_response(status, {"ok": False, "error": code, "message": message})
+    def _json_response(self, status, payload, headers=None):
+        response = request.make_json_response(payload, status=status)
+        for name, value in (headers or {}).items():
+            response.headers[name] = value
+        return response
 
-    def _validate_payload(self, payload):
-        """Return a list of problems with the form payload (empty when it is fine)."""
-        problems = []
-        if not isinstance(payload, dict):
-            return ["The body must be a JSON object."]
-        unknown = set(payload) - ALLOWED_KEYS
-        if unknown:
-            problems.append("Unknown fields: %s." % ", ".join(sorted(unknown)))
-        for key, value in payload.items():
-            if key in ALLOWED_KEYS and value is not None and not isinstance(value, str | int):
-                problems.append("Field %s must be a string." % key)
-        if problems:
-            return problems
-        if not (payload.get("name") or payload.get("company") or payload.get("contact_name")):
-            problems.append("Give a name, company or contact_name.")
-        if not payload.get("email") and not payload.get("phone"):
-            problems.append("Give an email or a phone.")
-        if payload.get("email") and not scoring.email_is_valid(str(payload["email"])):
-            problems.append("The email is not valid.")
-        if payload.get("phone") and not scoring.phone_is_valid(str(payload["phone"])):
-            problems.append("The phone is not valid.")
-        if payload.get("employees") not in (None, ""):
-            try:
-                int(payload["employees"])
-            except (TypeError, ValueError):
-                problems.append("employees must be a whole number.")
-        return problems
+    def _error(self, status, code, message, headers=None, problems=None):
+        payload = {"ok": False, "error": code, "message": message}
+        if problems is not None:
+            payload["problems"] = problems
+        return self._json_response(status, payload, headers)
 
-    @http.route(
-        "/crm_leads/intake", type="http", auth="public", methods=["POST"], csrf=False, save_session=False
-    )
-    def intake(self, **_kwargs):
+    def _cors_headers(self, origin):
+        return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"} if origin else {}
+
+    def _preflight(self, origin):
+        """Answer a browser's CORS preflight for the origins some active source allows."""
+        if not origin or not request.env["crm.lead.intake.source"]._origin_allowed_anywhere(origin):
+            return self._error(403, "origin_not_allowed", "This origin may not post to the intake.")
+        headers = dict(
+            self._cors_headers(origin),
+            **{
+                "Access-Control-Allow-Methods": "POST",
+                "Access-Control-Allow-Headers": f"Content-Type, {TOKEN_HEADER}",
+                "Access-Control-Max-Age": str(PREFLIGHT_MAX_AGE),
+            },
+        )
+        return request.make_response("", status=204, headers=list(headers.items()))
+
+    def _read_payload(self, source):
+        """``(payload, error response)`` of the request body."""
         httprequest = request.httprequest
-        token = httprequest.headers.get("X-Intake-Token") or httprequest.args.get("token")
-        if not token:
-            return self._error(401, "missing_token", "Send the source token in the X-Intake-Token header.")
-        source = request.env["crm.lead.intake.source"].sudo()._find_by_token(token)
-        if not source:
-            return self._error(403, "invalid_token", "Unknown or disabled intake token.")
         max_bytes = min(source.max_body_bytes or HARD_MAX_BYTES, HARD_MAX_BYTES)
         length = httprequest.content_length
         if length is not None and length > max_bytes:
-            return self._error(413, "too_large", "The body is larger than %s bytes." % max_bytes)
+            return None, self._error(413, "too_large", "The body is larger than %s bytes." % max_bytes)
         if httprequest.mimetype != "application/json":
-            return self._error(415, "unsupported_media_type", "Send the form as application/json.")
-        body = httprequest.get_data(cache=False)
+            return None, self._error(415, "unsupported_media_type", "Send the form as application/json.")
+        body = httprequest.get_data()  # cached: a retried request reads it again
         if len(body) > max_bytes:
-            return self._error(413, "too_large", "The body is larger than %s bytes." % max_bytes)
+            return None, self._error(413, "too_large", "The body is larger than %s bytes." % max_bytes)
         try:
-            payload = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            return self._error(400, "invalid_json", "The body is not valid UTF-8 JSON.")
-        problems = self._validate_payload(payload)
+            return json.loads(body.decode("utf-8")), None
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            return None, self._error(400, "invalid_json", "The body is not valid UTF-8 JSON.")
+
+    @http.route(
+        "/crm_leads/intake",
+        type="http",
+        auth="public",
+        methods=["POST", "OPTIONS"],
+        csrf=False,
+        save_session=False,
+    )
+    def intake(self, **_kwargs):
+        httprequest = request.httprequest
+        origin = httprequest.headers.get("Origin")
+        if httprequest.method == "OPTIONS":
+            return self._preflight(origin)
+        token = httprequest.headers.get(TOKEN_HEADER)
+        if not token:
+            # a token in the address would end up in access logs: only the header is read
+            return self._error(401, "missing_token", f"Send the source token in the {TOKEN_HEADER} header.")
+        source = request.env["crm.lead.intake.source"].sudo()._find_by_token(token)
+        if not source:
+            return self._error(403, "invalid_token", "Unknown or disabled intake token.")
+        if origin and not source._origin_allowed(origin):
+            return self._error(403, "origin_not_allowed", "This origin may not post to this source.")
+        cors = self._cors_headers(origin)
+        payload, error = self._read_payload(source)
+        if error:
+            return error
+        clean, problems = intake_lib.validate_payload(payload)
         if problems:
-            return self._json_response(
-                422,
-                {"ok": False, "error": "invalid_data", "message": " ".join(problems), "problems": problems},
-            )
-        payload = {k: str(v).strip() if v is not None else None for k, v in payload.items()}
-        try:
-            lead = source._intake_create_lead(payload)
-        except (UserError, ValidationError, AccessError) as exc:
-            return self._error(422, "invalid_data", str(exc))
-        return self._json_response(
-            201, {"ok": True, "id": lead.id, "score": lead.lead_score, "grade": lead.lead_grade}
-        )
+            message = " ".join(problem["message"] for problem in problems)
+            return self._error(422, "invalid_data", message, cors, problems)
+        outcome = source._intake_submit(clean, httprequest.remote_addr)
+        if outcome == "rate_limited":
+            return self._error(429, "rate_limited", "Too many posts; try again in a minute.", cors)
+        return self._json_response(202, {"ok": True}, cors)

@@ -1,5 +1,7 @@
 from . import (
     crm_lead,
+    crm_lead_intake_hit,
+    crm_lead_intake_lock,
     crm_lead_intake_source,
     crm_lead_pool,
     crm_lead_pool_log,
@@ -10,5 +12,6 @@ from . import (
     crm_pool_mixin,
     cron_batch,
     res_config_settings,
+    res_country,
     res_partner,
 )

@@ -3,6 +3,7 @@ from . import (
     test_import,
     test_install,
     test_intake,
+    test_intake_concurrency,
     test_pool,
     test_pool_concurrency,
     test_scoring,
