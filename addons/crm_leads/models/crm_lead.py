@@ -8,7 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, Query, mute_logger
 
-from ..lib import dedupe, scoring
+from ..lib import dedupe, scoring, vies
 from .crm_lead_score import GRADES
 from .crm_pool_mixin import PoolMixin
 from .cron_batch import may_commit
@@ -619,18 +619,12 @@ class CrmLead(PoolMixin, models.Model):
     # VIES VAT check
     # ------------------------------------------------------------------
     def _vies_check(self, country_code, number):
-        """Call VIES checkVat with zeep; returns the zeep result. Raises on timeout or failure."""
-        import requests
-        import zeep
-        from zeep.transports import Transport
-
+        """Call VIES checkVat (cached zeep client, one bounded total time); returns the zeep result.
+        Raises :class:`lib.vies.ViesTimeout` past the time allowed, or the failure met."""
         icp = self.env["ir.config_parameter"].sudo()
         wsdl = icp.get_param("crm_leads.vies_wsdl_url") or VIES_DEFAULT_WSDL
         timeout = float(icp.get_param("crm_leads.vies_timeout", 10) or 10)
-        session = requests.Session()
-        transport = Transport(session=session, timeout=timeout, operation_timeout=timeout)
-        client = zeep.Client(wsdl, transport=transport)
-        return client.service.checkVat(countryCode=country_code, vatNumber=number)
+        return vies.check_vat(wsdl, country_code, number, timeout)
 
     def action_check_vat(self):
         """Check the lead's VAT number with VIES; failures are reported, the lead is kept."""
@@ -646,7 +640,7 @@ class CrmLead(PoolMixin, models.Model):
         now = fields.Datetime.now()
         try:
             result = self._vies_check(country_code, number)
-        except requests.exceptions.Timeout:
+        except (vies.ViesTimeout, requests.exceptions.Timeout):
             message = self.env._("The VIES VAT service did not answer in time; try again later.")
             state = "error"
         except (requests.exceptions.RequestException, zeep.exceptions.Error, OSError) as exc:
@@ -665,8 +659,10 @@ class CrmLead(PoolMixin, models.Model):
             else:
                 state = "invalid"
                 message = self.env._("VAT %(vat)s is not valid according to VIES.", vat=country_code + number)
-        self.write({"vat_check_state": state, "vat_check_date": now, "vat_check_message": message})
-        self.message_post(body=message)
+        # the result is kept whoever checks: a user without email address may not post as himself
+        lead = self.sudo()
+        lead.write({"vat_check_state": state, "vat_check_date": now, "vat_check_message": message})
+        lead.message_post(body=message, author_id=self.env.user.partner_id.id)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

@@ -5,6 +5,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from ..lib import vies
 from .common import CrmLeadsCommon
 
 WSDL = """<?xml version="1.0" encoding="UTF-8"?>
@@ -92,11 +93,26 @@ class FakeVies(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_GET(self):
+        self.server.wsdl_reads += 1
         self._send(200, WSDL % {"base": "http://127.0.0.1:%s" % self.server.server_port})
+
+    def _trickle(self):
+        """One byte every half second: each read is quick, the whole answer never comes in time."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/xml; charset=utf-8")
+        self.send_header("Content-Length", "1000")
+        self.end_headers()
+        for _i in range(40):
+            self.wfile.write(b" ")
+            self.wfile.flush()
+            time.sleep(0.5)
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
-        if "SLOW" in body:
+        self.server.country_codes.append(body.split("countryCode>")[1].split("<")[0])
+        if "TRICKLE" in body:
+            self._trickle()
+        elif "SLOW" in body:
             time.sleep(11)  # Odoo's test mode raises request timeouts below 10 s to 10 s
             self._send(200, FAULT)
         elif "500" in body:
@@ -110,6 +126,11 @@ class FakeVies(BaseHTTPRequestHandler):
 
 class QuietServer(ThreadingHTTPServer):
     daemon_threads = True
+    wsdl_reads = 0
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country_codes = []
 
     def handle_error(self, request, client_address):
         pass
@@ -162,6 +183,34 @@ class TestVies(CrmLeadsCommon):
         lead = self.Lead.create({"name": "Nowhere", "vat": "BE0477472701"})
         lead.action_check_vat()
         self.assertEqual(lead.vat_check_state, "error")
+
+    def test_one_bounded_total_time(self):
+        lead = self.Lead.create({"name": "Trickle", "vat": "BE0TRICKLE"})
+        started = time.monotonic()
+        lead.action_check_vat()
+        self.assertLess(time.monotonic() - started, 3, "1 s allowed, whatever the server trickles")
+        self.assertEqual(lead.vat_check_state, "error")
+        self.assertIn("did not answer in time", lead.vat_check_message)
+
+    def test_greece_is_sent_as_el(self):
+        lead = self.Lead.create({"name": "Athens", "vat": "GR 094259216"})
+        lead.action_check_vat()
+        self.assertEqual(self.server.country_codes[-1], "EL")
+
+    def test_wsdl_read_once(self):
+        vies.forget_clients()
+        reads = self.server.wsdl_reads
+        for vat in ("BE0477472701", "BE0999999999"):
+            self.Lead.create({"name": vat, "vat": vat}).action_check_vat()
+        self.assertEqual(self.server.wsdl_reads - reads, 1)
+
+    def test_result_kept_for_a_user_without_email(self):
+        self.user.partner_id.email = False
+        lead = self.Lead.create({"name": "Odoo", "vat": "BE0477472701", "user_id": self.user.id})
+        lead.with_user(self.user).action_check_vat()
+        self.assertEqual(lead.vat_check_state, "valid")
+        self.assertIn("ODOO SA", lead.message_ids[0].body)
+        self.assertEqual(lead.message_ids[0].author_id, self.user.partner_id)
 
     def test_missing_vat(self):
         lead = self.Lead.create({"name": "No VAT"})
