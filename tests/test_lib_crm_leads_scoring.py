@@ -139,3 +139,12 @@ def test_claim_refusal():
     assert (
         pool.claim_refusal(held=0, max_held=0, claims_today=0, max_claims_per_day=0, blocked=1) == "blocked"
     )
+
+
+def test_dedupe_unicode_digits_and_mobile():
+    assert dedupe.normalize_phone("１３８ １２３４ ５６７８") == dedupe.normalize_phone("138 1234 5678")
+    keys = dedupe.dedupe_keys(phone="+86 10 1234 5678", mobile="138 1234 5678")
+    assert keys == {"phone": "1012345678", "mobile": "3812345678"}
+    assert "mobile" not in dedupe.dedupe_keys(phone="138 1234 5678", mobile="+86 138-1234-5678")
+    # a mobile in one row and the same number as phone in another are duplicates
+    assert dedupe.find_duplicate_rows([{"mobile": "3812345678"}, {"phone": "3812345678"}]) == {1: 0}

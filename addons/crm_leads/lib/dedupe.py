@@ -1,6 +1,7 @@
 """Normalization of the keys leads and partners are deduplicated on: email, phone, VAT."""
 
 import re
+import unicodedata
 
 
 def normalize_email(email):
@@ -17,7 +18,8 @@ def normalize_phone(phone):
     ``+86 138-1234-5678``, ``0086 13812345678`` and ``13812345678`` give the same key; a number
     with fewer than 7 digits gives ``""``.
     """
-    digits = re.sub(r"\D", "", phone or "")
+    # every Unicode decimal digit counts as its ASCII digit: １３８ is 138
+    digits = "".join(str(unicodedata.decimal(c)) for c in (phone or "") if c.isdecimal())
     if len(digits) < 7:
         return ""
     return digits[-10:]
@@ -36,9 +38,17 @@ def split_vat(vat, default_country=""):
     return (default_country or "").upper(), key
 
 
-def dedupe_keys(email=None, phone=None, vat=None):
-    """The non-empty normalized keys of one record, as ``{"email": .., "phone": .., "vat": ..}``."""
-    keys = {"email": normalize_email(email), "phone": normalize_phone(phone), "vat": normalize_vat(vat)}
+def dedupe_keys(email=None, phone=None, vat=None, mobile=None):
+    """The non-empty normalized keys of one record, as ``{"email", "phone", "mobile", "vat"}`` (the mobile
+    only when it is another number than the phone)."""
+    keys = {
+        "email": normalize_email(email),
+        "phone": normalize_phone(phone),
+        "mobile": normalize_phone(mobile),
+        "vat": normalize_vat(vat),
+    }
+    if keys["mobile"] == keys["phone"]:
+        keys["mobile"] = ""
     return {k: v for k, v in keys.items() if v}
 
 
@@ -46,15 +56,17 @@ def find_duplicate_rows(rows_keys):
     """Duplicates inside one batch: ``rows_keys`` is a list of key dicts; returns ``{index: first index}``."""
     seen = {}
     dupes = {}
-    for index, keys in enumerate(rows_keys):
+    for index, row_keys in enumerate(rows_keys):
+        # a mobile number is a phone number: the same key whichever field holds it
+        keys = {("phone" if kind == "mobile" else kind, value) for kind, value in row_keys.items()}
         first = None
-        for kind, value in keys.items():
-            if (kind, value) in seen:
-                first = seen[(kind, value)]
+        for key in keys:
+            if key in seen:
+                first = seen[key]
                 break
         if first is not None:
             dupes[index] = first
             continue
-        for kind, value in keys.items():
-            seen[(kind, value)] = index
+        for key in keys:
+            seen.setdefault(key, index)
     return dupes

@@ -79,7 +79,9 @@ class CrmLead(PoolMixin, models.Model):
     )
     intake_source_id = fields.Many2one("crm.lead.intake.source", string="Web intake source", readonly=True)
     dedupe_phone = fields.Char(compute="_compute_dedupe_keys", store=True, index="btree_not_null")
+    dedupe_mobile = fields.Char(compute="_compute_dedupe_keys", store=True, index="btree_not_null")
     dedupe_vat = fields.Char(compute="_compute_dedupe_keys", store=True, index="btree_not_null")
+    dedupe_warning = fields.Char("Possible duplicates", compute="_compute_dedupe_warning")
     vat_check_state = fields.Selection(
         [("valid", "Valid"), ("invalid", "Invalid"), ("error", "Not checked")],
         string="VAT check",
@@ -92,20 +94,22 @@ class CrmLead(PoolMixin, models.Model):
     # ------------------------------------------------------------------
     # Dedupe
     # ------------------------------------------------------------------
-    @api.depends("phone", "vat")
+    @api.depends("phone", "mobile", "vat")
     def _compute_dedupe_keys(self):
         for lead in self:
             lead.dedupe_phone = dedupe.normalize_phone(lead.phone) or False
+            lead.dedupe_mobile = dedupe.normalize_phone(lead.mobile) or False
             lead.dedupe_vat = dedupe.normalize_vat(lead.vat) or False
 
     @api.model
-    def _get_dedupe_domain(self, keys):
-        """Domain of the records sharing one of the normalized ``keys`` (email, phone, vat)."""
+    def _get_dedupe_domain(self, keys, phone_fields=("dedupe_phone", "dedupe_mobile")):
+        """Domain of the records sharing one of the normalized ``keys`` (email, phone or mobile, vat): a
+        phone key matches any of ``phone_fields``."""
         parts = []
         if keys.get("email"):
             parts.append([("email_normalized", "=", keys["email"])])
-        if keys.get("phone"):
-            parts.append([("dedupe_phone", "=", keys["phone"])])
+        for number in {keys.get("phone"), keys.get("mobile")} - {None, ""}:
+            parts += [[(fname, "=", number)] for fname in phone_fields]
         if keys.get("vat"):
             parts.append([("dedupe_vat", "=", keys["vat"])])
         if not parts:
@@ -117,33 +121,70 @@ class CrmLead(PoolMixin, models.Model):
 
     def _dedupe_keys(self):
         self.ensure_one()
-        return dedupe.dedupe_keys(self.email_from, self.phone, self.vat)
+        return dedupe.dedupe_keys(self.email_from, self.phone, self.vat, self.mobile)
 
-    def _dedupe_find(self):
-        """Other active leads sharing the email, phone or VAT of this one, oldest first."""
+    def _dedupe_find(self, limit=None):
+        """Other active leads sharing the email, phone, mobile or VAT of this one, oldest first."""
         self.ensure_one()
         domain = self._get_dedupe_domain(self._dedupe_keys()) + [("id", "!=", self.id)]
-        return self.search(domain, order="id")
+        return self.search(domain, order="id", limit=limit)
+
+    def _compute_dedupe_warning(self):
+        """Who holds the records sharing this lead's email, phone or VAT, told even when the user may not
+        read them (their owners' names only, nothing of their content)."""
+        for lead in self:
+            others = lead._origin and lead._origin.sudo()._dedupe_find(limit=10)
+            others = others.filtered(
+                lambda o, lead=lead: o.company_id in (lead.company_id, o.company_id.browse())
+            )
+            if not others:
+                lead.dedupe_warning = False
+                continue
+            owners = sorted(
+                {o.user_id.name or self.env._("nobody (in a pool or unassigned)") for o in others}
+            )
+            lead.dedupe_warning = self.env._(
+                "%(count)s other record(s) share this email, phone or tax ID, held by %(owners)s.",
+                count=len(others),
+                owners=", ".join(owners),
+            )
+
+    def _dedupe_merge_default_filter(self, candidate):
+        """Duplicates proposed for a merge: open, and held by the same owner (or nobody)."""
+        return (
+            candidate.active
+            and not candidate.stage_id.is_won
+            and candidate.user_id in (self.user_id, self.env.user, candidate.user_id.browse())
+        )
 
     def action_dedupe_merge(self):
-        """Merge each lead with its duplicates (Odoo's own merge) and link the matching customer."""
-        result = self.browse()
-        for lead in self:
-            if not lead.exists():
-                continue
-            duplicates = lead._dedupe_find()
-            merged = lead
-            if duplicates:
-                merged = (duplicates | lead)._merge_opportunity(auto_unlink=True, max_length=0)
-            merged._dedupe_link_partner()
-            result |= merged
-        if not result:
-            return True
+        """Link the matching customer, then preview the merge of the lead's duplicates in Odoo's merge
+        wizard: won, lost and other owners' records are left out, a manager may add them there."""
+        self.ensure_one()
+        self._dedupe_link_partner()
+        candidates = self._dedupe_find().filtered(self._dedupe_merge_default_filter)
+        if not candidates:
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {"message": self.env._("No duplicate to merge."), "type": "info"},
+            }
         return {
             "type": "ir.actions.act_window",
-            "res_model": "crm.lead",
+            "name": self.env._("Merge duplicates"),
+            "res_model": "crm.merge.opportunity",
             "view_mode": "form",
-            "res_id": result[:1].id,
+            "target": "new",
+            "context": self._prepare_dedupe_merge_context(self | candidates),
+        }
+
+    def _prepare_dedupe_merge_context(self, leads):
+        return {
+            "active_model": "crm.lead",
+            "active_ids": leads.ids,
+            "active_id": self.id,
+            "default_user_id": self.user_id.id,
+            "default_team_id": self.team_id.id,
         }
 
     def _merge_get_fields(self):

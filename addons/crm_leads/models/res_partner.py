@@ -31,7 +31,7 @@ class ResPartner(PoolMixin, models.Model):
     @api.model
     def _dedupe_search(self, keys, limit=None):
         """Partners sharing one of the normalized keys, oldest first."""
-        domain = self.env["crm.lead"]._get_dedupe_domain(keys)
+        domain = self.env["crm.lead"]._get_dedupe_domain(keys, phone_fields=("dedupe_phone",))
         return self.search(domain, order="id", limit=limit)
 
     def _dedupe_find(self):
