@@ -146,9 +146,18 @@ def test_contract_figures_zero_total():
 
 
 # --- RFM --------------------------------------------------------------------------------------------
-def test_quintile_edges():
-    assert rfm.quintile_edges(range(1, 11)) == [3, 5, 7, 9]
-    assert rfm.quintile_edges([]) == []
+def test_rank_scores_ties_share_the_best_score():
+    assert rfm.rank_scores({k: 1 for k in "abcdefghi"}) == dict.fromkeys("abcdefghi", 5)
+    assert rfm.rank_scores({"a": 1, "b": 2, "c": 3, "d": 4, "e": 5}) == {"a": 1, "b": 2, "c": 3, "d": 4, "e": 5}
+    assert rfm.rank_scores({"a": 1, "b": 2, "c": 3, "d": 4, "e": 5}, higher_is_better=False)["a"] == 5
+
+
+def test_customers_who_all_bought_yesterday_are_recent():
+    today = date(2026, 11, 25)
+    stats = {k: (date(2026, 11, 24), 1, 100.0) for k in range(9)}
+    scores = rfm.score_customers(stats, today)
+    assert {s["r"] for s in scores.values()} == {5}
+    assert {s["segment"] for s in scores.values()} != {"at_risk"}
 
 
 def test_score_customers_orders_by_rfm():

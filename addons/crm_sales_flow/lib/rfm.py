@@ -1,6 +1,7 @@
 """RFM scoring (recency, frequency, monetary) of customers, without Odoo."""
 
-from bisect import bisect_right
+import math
+from bisect import bisect_left, bisect_right
 
 SEGMENTS = (
     ("champion", "Champions"),
@@ -13,12 +14,16 @@ SEGMENTS = (
 )
 
 
-def quintile_edges(values, buckets=5):
-    """Cut points splitting ``values`` into ``buckets`` groups of about equal size."""
-    data = sorted(values)
-    if not data:
-        return []
-    return [data[min(int(len(data) * k / buckets), len(data) - 1)] for k in range(1, buckets)]
+def rank_scores(values, higher_is_better=True, buckets=5):
+    """``{key: 1..buckets}`` by rank: the share of the customers whose value this one equals or beats.
+    Ties share one score (the best of their group): nine customers who all bought yesterday all get 5."""
+    data = sorted(values.values())
+    total = len(data)
+    scores = {}
+    for key, value in values.items():
+        equalled = bisect_right(data, value) if higher_is_better else total - bisect_left(data, value)
+        scores[key] = max(1, math.ceil(buckets * equalled / total))
+    return scores
 
 
 def _score(value, edges):
@@ -49,18 +54,26 @@ def score_customers(stats, today, thresholds=None):
 
     ``stats``: ``{key: (last_date, frequency, monetary)}``. ``thresholds`` optionally gives fixed cut points
     ``{"recency": [days...], "frequency": [...], "monetary": [...]}`` (ascending, 4 values); otherwise
-    quintiles of the population. A smaller recency (in days) is better, so its score is reversed.
-    Returns ``{key: {"recency_days", "r", "f", "m", "segment"}}``.
+    each dimension is scored by rank among the customers (:func:`rank_scores`). A smaller recency (in
+    days) is better. Returns ``{key: {"recency_days", "r", "f", "m", "segment"}}``.
     """
     thresholds = thresholds or {}
     recency = {k: (today - v[0]).days for k, v in stats.items()}
-    r_edges = thresholds.get("recency") or quintile_edges(recency.values())
-    f_edges = thresholds.get("frequency") or quintile_edges(v[1] for v in stats.values())
-    m_edges = thresholds.get("monetary") or quintile_edges(v[2] for v in stats.values())
+    dimensions = {
+        "recency": (recency, False),
+        "frequency": ({k: v[1] for k, v in stats.items()}, True),
+        "monetary": ({k: v[2] for k, v in stats.items()}, True),
+    }
+    scores = {}
+    for name, (values, higher_is_better) in dimensions.items():
+        edges = thresholds.get(name)
+        if edges:
+            scored = {k: _score(v, edges) for k, v in values.items()}
+            scores[name] = scored if higher_is_better else {k: 6 - s for k, s in scored.items()}
+        else:
+            scores[name] = rank_scores(values, higher_is_better) if values else {}
     result = {}
-    for key, (_last, freq, money) in stats.items():
-        r = 6 - _score(recency[key], r_edges) if r_edges else 3
-        f = _score(freq, f_edges)
-        m = _score(money, m_edges)
+    for key in stats:
+        r, f, m = (scores[name][key] for name in ("recency", "frequency", "monetary"))
         result[key] = {"recency_days": recency[key], "r": r, "f": f, "m": m, "segment": segment(r, f, m)}
     return result

@@ -18,6 +18,13 @@ class ResConfigSettings(models.TransientModel):
         help="Warn when the time since the last invoice exceeds this many usual purchase intervals.",
     )
 
+    crm_sales_flow_rfm_basis = fields.Selection(
+        [("invoices", "Posted invoices"), ("orders", "Confirmed orders")],
+        string="RFM Based On",
+        config_parameter="crm_sales_flow.rfm_basis",
+        default="invoices",
+    )
+
     @api.constrains("crm_sales_flow_purchase_interval", "crm_sales_flow_churn_factor")
     def _check_crm_sales_flow_values(self):
         for settings in self:

@@ -260,8 +260,39 @@ class ResPartner(models.Model):
     # RFM
     # ------------------------------------------------------------------------------------------------
     def _get_rfm_stats(self, partner_ids=None):
-        """``{commercial partner id: (last invoice date, invoice count, net invoiced, [invoice dates])}``
-        from posted customer invoices and refunds (refunds negative), in one query."""
+        """``{commercial partner id: (last purchase date, purchase count, net amount, [purchase dates])}``
+        from posted invoices, or from confirmed orders when the RFM basis setting says so."""
+        basis = self.env["ir.config_parameter"].sudo().get_param("crm_sales_flow.rfm_basis", "invoices")
+        if basis == "orders":
+            return self._get_rfm_order_stats(partner_ids)
+        return self._get_rfm_invoice_stats(partner_ids)
+
+    def _get_rfm_order_stats(self, partner_ids=None):
+        """RFM facts from confirmed sale orders, amounts in the company currency, in one query."""
+        self.env["sale.order"].flush_model(
+            ["state", "date_order", "partner_id", "amount_untaxed", "currency_rate"]
+        )
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        where = (
+            SQL("TRUE")
+            if partner_ids is None
+            else SQL("rp.commercial_partner_id = ANY(%s)", list(partner_ids))
+        )
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT rp.commercial_partner_id, MAX(so.date_order)::date, COUNT(*),
+                          SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)),
+                          array_agg(DISTINCT so.date_order::date)
+                     FROM sale_order so JOIN res_partner rp ON rp.id = so.partner_id
+                    WHERE so.state = 'sale' AND %s
+                 GROUP BY rp.commercial_partner_id""",
+                where,
+            )
+        )
+        return {r[0]: (r[1], r[2], r[3] or 0.0, r[4] or []) for r in rows}
+
+    def _get_rfm_invoice_stats(self, partner_ids=None):
+        """RFM facts from posted customer invoices and refunds (refunds negative), in one query."""
         self.env["account.move"].flush_model()
         where = (
             SQL("TRUE")

@@ -73,7 +73,8 @@ class TestRfm(CrmSalesFlowCommon):
         for i, partner in enumerate(partners):
             self._invoice_on(partner, "2026-01-%02d" % (i + 1), qty=i + 1)
         self.env.flush_all()
-        with freeze_time("2026-02-01"), self.assertQueryCount(__system__=3):
+        # the RFM basis setting, the facts, the thresholds setting, one write: whatever the number of customers
+        with freeze_time("2026-02-01"), self.assertQueryCount(__system__=4):
             self.env["res.partner"]._action_compute_rfm(partners.ids)
         self.assertEqual(len(set(partners.mapped("rfm_monetary"))), 5)
 
@@ -92,3 +93,26 @@ class TestRfm(CrmSalesFlowCommon):
         self.env["ir.config_parameter"].sudo().set_param("crm_sales_flow.rfm_thresholds", "not json")
         with freeze_time("2026-01-20"), mute_logger("odoo.addons.crm_sales_flow.models.res_partner"):
             self.env["res.partner"]._action_compute_rfm(self.customer.ids)
+
+    def test_ties_share_a_score(self):
+        """Nine customers who all bought yesterday are all recent, not 'at risk'."""
+        customers = self.env["res.partner"].create(
+            [{"name": f"Tie {i}", "is_company": True} for i in range(9)]
+        )
+        with freeze_time("2026-11-25"):
+            for customer in customers:
+                self._invoice_on(customer, "2026-11-24")
+            self.env["res.partner"]._action_compute_rfm(customers.ids)
+        self.assertEqual(set(customers.mapped("rfm_recency")), {5})
+        self.assertNotIn("at_risk", customers.mapped("rfm_segment"))
+
+    def test_frequency_and_monetary_from_confirmed_orders(self):
+        self.env["ir.config_parameter"].sudo().set_param("crm_sales_flow.rfm_basis", "orders")
+        with freeze_time("2026-03-01"):
+            self._create_order(partner=self.contact, qty=3, confirm=True)
+            self._create_order(partner=self.customer, qty=2, confirm=True)
+            self._create_order(partner=self.customer, qty=50)  # a quotation does not count
+        last, count, amount, _dates = self.env["res.partner"]._get_rfm_stats(self.customer.ids)[
+            self.customer.id
+        ]
+        self.assertEqual((last, count, amount), (date(2026, 3, 1), 2, 500.0))
