@@ -147,8 +147,14 @@ def test_contract_figures_zero_total():
 
 # --- RFM --------------------------------------------------------------------------------------------
 def test_rank_scores_ties_share_the_best_score():
-    assert rfm.rank_scores({k: 1 for k in "abcdefghi"}) == dict.fromkeys("abcdefghi", 5)
-    assert rfm.rank_scores({"a": 1, "b": 2, "c": 3, "d": 4, "e": 5}) == {"a": 1, "b": 2, "c": 3, "d": 4, "e": 5}
+    assert rfm.rank_scores(dict.fromkeys("abcdefghi", 1)) == dict.fromkeys("abcdefghi", 5)
+    assert rfm.rank_scores({"a": 1, "b": 2, "c": 3, "d": 4, "e": 5}) == {
+        "a": 1,
+        "b": 2,
+        "c": 3,
+        "d": 4,
+        "e": 5,
+    }
     assert rfm.rank_scores({"a": 1, "b": 2, "c": 3, "d": 4, "e": 5}, higher_is_better=False)["a"] == 5
 
 

@@ -73,7 +73,7 @@ class TestRfm(CrmSalesFlowCommon):
         for i, partner in enumerate(partners):
             self._invoice_on(partner, "2026-01-%02d" % (i + 1), qty=i + 1)
         self.env.flush_all()
-        # the RFM basis setting, the facts, the thresholds setting, one write: whatever the number of customers
+        # the RFM basis and thresholds settings, the facts, one write: whatever the number of customers
         with freeze_time("2026-02-01"), self.assertQueryCount(__system__=4):
             self.env["res.partner"]._action_compute_rfm(partners.ids)
         self.assertEqual(len(set(partners.mapped("rfm_monetary"))), 5)
