@@ -12,6 +12,8 @@ from ..lib import timeline as timeline_lib
 from .crm_customer_stage_history import CUSTOMER_STAGES
 
 BATCH_SIZE = 1000
+# the deepest page of the 360° timeline (each page reads offset + limit events of every source)
+MAX_TIMELINE_OFFSET = 10000
 # key of cr.precommit.data: {reason: partner ids} of the customers to restage before the transaction ends
 STAGE_PENDING_KEY = "crm_sales_flow.stage_pending"
 _logger = logging.getLogger(__name__)
@@ -455,8 +457,17 @@ class ResPartner(models.Model):
             ("mail.message", self._timeline_collect_done_activities),
             ("sale.order", self._timeline_collect_orders),
             ("account.move", self._timeline_collect_invoices),
-            ("account.payment", self._timeline_collect_payments),
+            # a payment's date and amount are shown to whoever sees the customer (salespeople included)
+            ("res.partner", self._timeline_collect_payments),
         ]
+
+    @api.model
+    def _timeline_state_label(self, model, fname, value):
+        """The translated label of a selection value of a source (never a raw code)."""
+        if not value:
+            return value
+        selection = self.env[model]._fields[fname]._description_selection(self.env)
+        return dict(selection).get(value, value)
 
     @api.model
     def _timeline_partner_query(self, partner_ids):
@@ -500,7 +511,9 @@ class ResPartner(models.Model):
                 "name": r["name"],
                 "amount": r["expected_revenue"],
                 "currency_id": self._m2o_id(r["company_currency"]),
-                "state": r["stage_id"][1] if r["stage_id"] else r["type"],
+                "state": r["stage_id"][1]
+                if r["stage_id"]
+                else self._timeline_state_label("crm.lead", "type", r["type"]),
                 "user_id": self._m2o_id(r["user_id"]),
             }
             for r in rows
@@ -534,7 +547,7 @@ class ResPartner(models.Model):
                 "name": r["summary"] or (r["activity_type_id"][1] if r["activity_type_id"] else ""),
                 "amount": None,
                 "currency_id": None,
-                "state": r["state"],
+                "state": self._timeline_state_label("mail.activity", "state", r["state"]),
                 "user_id": self._m2o_id(r["user_id"]),
             }
             for r in rows
@@ -570,7 +583,7 @@ class ResPartner(models.Model):
                 "name": r["subject"] or (r["mail_activity_type_id"][1] if r["mail_activity_type_id"] else ""),
                 "amount": None,
                 "currency_id": None,
-                "state": "done",
+                "state": self.env._("Done"),
                 "user_id": None,
             }
             for r in rows
@@ -594,7 +607,7 @@ class ResPartner(models.Model):
                 "name": r["name"],
                 "amount": r["amount_total"],
                 "currency_id": self._m2o_id(r["currency_id"]),
-                "state": r["state"],
+                "state": self._timeline_state_label("sale.order", "state", r["state"]),
                 "user_id": self._m2o_id(r["user_id"]),
             }
             for r in rows
@@ -625,7 +638,7 @@ class ResPartner(models.Model):
                 "name": r["name"],
                 "amount": r["amount_total_signed"],
                 "currency_id": self._m2o_id(r["currency_id"]),
-                "state": r["payment_state"],
+                "state": self._timeline_state_label("account.move", "payment_state", r["payment_state"]),
                 "user_id": self._m2o_id(r["invoice_user_id"]),
             }
             for r in rows
@@ -633,12 +646,18 @@ class ResPartner(models.Model):
 
     @api.model
     def _timeline_collect_payments(self, partner_ids, partner_domain, limit):
-        rows = self._timeline_read(
-            "account.payment",
-            partner_domain + [("partner_type", "=", "customer"), ("state", "not in", ("draft", "canceled"))],
-            ["date", "name", "amount_signed", "currency_id", "state", "create_uid"],
-            "date desc, id desc",
-            limit,
+        """Customer payments: date, number and amount, read as superuser for whoever sees the customer
+        (partner_domain only holds the partners the user may read), in the user's companies."""
+        domain = partner_domain + [
+            ("partner_type", "=", "customer"),
+            ("state", "not in", ("draft", "canceled")),
+            ("company_id", "in", self.env.companies.ids),
+        ]
+        fnames = ["date", "name", "amount_signed", "currency_id", "state", "create_uid"]
+        rows = (
+            self.env["account.payment"]
+            .sudo()
+            .search_read(domain, fnames, order="date desc, id desc", limit=limit)
         )
         return [
             {
@@ -649,7 +668,7 @@ class ResPartner(models.Model):
                 "name": r["name"],
                 "amount": r["amount_signed"],
                 "currency_id": self._m2o_id(r["currency_id"]),
-                "state": r["state"],
+                "state": self._timeline_state_label("account.payment", "state", r["state"]),
                 "user_id": self._m2o_id(r["create_uid"]),
             }
             for r in rows
@@ -658,7 +677,8 @@ class ResPartner(models.Model):
     def get_timeline(self, offset=0, limit=20):
         """One page of the partner's 360° timeline, newest first: ``{"events": [...], "has_more": bool}``."""
         self.ensure_one()
-        offset, limit = max(int(offset), 0), max(min(int(limit), 200), 1)
+        offset = min(max(int(offset), 0), MAX_TIMELINE_OFFSET)
+        limit = max(min(int(limit), 200), 1)
         events = self._timeline_collect([self.commercial_partner_id.id], offset + limit + 1)
         page, has_more = timeline_lib.merge_page(events, offset, limit)
         return {"events": page, "has_more": has_more, "offset": offset, "limit": limit}

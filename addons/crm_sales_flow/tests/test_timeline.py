@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import CrmSalesFlowCommon
@@ -29,13 +30,50 @@ class TestTimeline(CrmSalesFlowCommon):
         self.assertEqual(by_kind["order"]["res_id"], self.order.id)
         self.assertEqual(by_kind["invoice"]["amount"], 200.0)
 
+    def test_labels_not_codes(self):
+        by_kind = {e["kind"]: e for e in self.customer.get_timeline(0, 50)["events"]}
+        order_labels = dict(self.env["sale.order"]._fields["state"]._description_selection(self.env))
+        self.assertEqual(by_kind["order"]["state"], order_labels["sale"])
+        payment_labels = dict(
+            self.env["account.move"]._fields["payment_state"]._description_selection(self.env)
+        )
+        self.assertIn(by_kind["invoice"]["state"], payment_labels.values())
+        self.assertNotIn(by_kind["activity"]["state"], ("overdue", "today", "planned"))
+
+    def test_lines_show_days_and_no_zero_amounts(self):
+        wizard = self.env["crm.partner.timeline"].create({"partner_id": self.customer.id})
+        wizard._action_load_page()
+        invoice_line = wizard.line_ids.filtered(lambda line: line.kind == "invoice")
+        self.assertEqual(invoice_line.day, self.invoice.invoice_date)
+        self.assertFalse(wizard.line_ids.filtered(lambda line: line.kind == "activity").amount)
+        arch = self.env["crm.partner.timeline"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="day"', arch)
+        self.assertIn('invisible="not amount"', arch)
+
+    def test_salesman_sees_his_customers_payments(self):
+        events = self.customer.with_user(self.user).get_timeline(0, 50)["events"]
+        payments = [e for e in events if e["kind"] == "payment"]
+        self.assertEqual([(p["res_id"], p["amount"]) for p in payments], [(self.payment.id, 50.0)])
+        wizard = (
+            self.env["crm.partner.timeline"].with_user(self.user).create({"partner_id": self.customer.id})
+        )
+        wizard._action_load_page()
+        line = wizard.line_ids.filtered(lambda line: line.kind == "payment")
+        with self.assertRaisesRegex(UserError, "not open it"):
+            line.action_open_document()
+
+    def test_offset_bounded(self):
+        page = self.customer.get_timeline(10**19, 10**19)
+        self.assertEqual(page["events"], [])
+        self.assertLessEqual(page["offset"], 10000)
+
     def test_done_activity_in_feed(self):
         activity = self.env["mail.activity"].search(
             [("res_model", "=", "crm.lead"), ("res_id", "=", self.lead.id)], limit=1
         )
         activity.action_feedback(feedback="Customer called back")
         events = self.customer.get_timeline(0, 50)["events"]
-        done = [e for e in events if e["kind"] == "activity" and e["state"] == "done"]
+        done = [e for e in events if e["kind"] == "activity" and e["state"] == "Done"]
         self.assertEqual(len(done), 1)
         self.assertEqual((done[0]["model"], done[0]["res_id"]), ("crm.lead", self.lead.id))
 

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from odoo import fields, models
 from odoo.fields import Command
 
@@ -21,10 +23,17 @@ class CrmPartnerTimeline(models.TransientModel):
                 end=wizard.offset + len(wizard.line_ids),
             )
 
+    def _event_day(self, value):
+        """The day of an event: a date as it is, a datetime in the user's time zone."""
+        if isinstance(value, datetime):
+            return fields.Datetime.context_timestamp(self, value).date()
+        return value or False
+
     def _prepare_line_vals(self, event):
         kinds = dict(self.env["crm.partner.timeline.line"]._fields["kind"].selection)
         return {
             "date": event["date"],
+            "day": self._event_day(event["date"]),
             "kind": event["kind"] if event["kind"] in kinds else "other",
             "model": event["model"],
             "res_id": event["res_id"],

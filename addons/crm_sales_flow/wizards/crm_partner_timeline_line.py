@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 
 class CrmPartnerTimelineLine(models.TransientModel):
@@ -8,6 +9,7 @@ class CrmPartnerTimelineLine(models.TransientModel):
 
     timeline_id = fields.Many2one("crm.partner.timeline", required=True, ondelete="cascade")
     date = fields.Datetime()
+    day = fields.Date("Date", help="The event's day, in the user's time zone for events with a time.")
     kind = fields.Selection(
         [
             ("lead", "Lead"),
@@ -31,6 +33,10 @@ class CrmPartnerTimelineLine(models.TransientModel):
 
     def action_open_document(self):
         self.ensure_one()
+        if not self.env[self.model].browse(self.res_id).has_access("read"):
+            raise UserError(
+                self.env._("You may see this %(kind)s in the timeline but not open it.", kind=self.kind)
+            )
         return {
             "type": "ir.actions.act_window",
             "res_model": self.model,
