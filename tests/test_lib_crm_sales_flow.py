@@ -221,3 +221,14 @@ def test_merge_page_sorts_dates_and_datetimes():
     page, more = timeline.merge_page(events, 2, 2)
     assert [e["res_id"] for e in page] == [3, 4]
     assert not more
+
+
+# --- funnel -----------------------------------------------------------------------------------------
+def test_funnel_in_pipeline_order_with_conversion_rates():
+    funnel = load_lib("crm_sales_flow", "funnel")
+    rows = funnel.funnel_rows([1, 2, 3, 4], {1: 50, 2: 30, 3: 15, 4: 5})
+    assert [row["stage_id"] for row in rows] == [1, 2, 3, 4], "pipeline order, whatever the amounts"
+    assert [row["reached"] for row in rows] == [100, 50, 20, 5]
+    assert [row["conversion"] for row in rows] == [50.0, 40.0, 25.0, None]
+    empty = funnel.funnel_rows([1, 2], {})
+    assert [row["conversion"] for row in empty] == [None, None]

@@ -72,3 +72,36 @@ class TestFunnel(CrmSalesFlowCommon):
         self.assertEqual(self.env["res.partner"]._get_default_purchase_interval(), 60.0)
         with self.assertRaises(ValidationError):
             self.env["res.config.settings"].create({"crm_sales_flow_churn_factor": -1})
+
+    def test_funnel_in_pipeline_order_with_conversion_rates(self):
+        team = self.env["crm.team"].create({"name": "Funnel team"})
+        first, second, third = self.env["crm.stage"].create(
+            [
+                {"name": f"Funnel {name}", "sequence": 90 + i, "team_id": team.id}
+                for i, name in enumerate("ABC")
+            ]
+        )
+        values = [(first, 1000), (first, 1000), (first, 1000), (second, 90000), (second, 10), (third, 5)]
+        leads = self.env["crm.lead"].create(
+            [
+                {
+                    "name": f"F{i}",
+                    "type": "opportunity",
+                    "team_id": team.id,
+                    "stage_id": s.id,
+                    "expected_revenue": r,
+                }
+                for i, (s, r) in enumerate(values)
+            ]
+        )
+        leads[4].action_set_lost()  # a lost opportunity still reached its stage
+        action = self.env["crm.sales.funnel"].with_user(self.manager).action_open()
+        funnel = self.env["crm.sales.funnel"].browse(action["res_id"])
+        funnel.team_id = team
+        funnel.action_refresh()
+        lines = funnel.line_ids.filtered(lambda line: line.stage_id in first | second | third)
+        self.assertEqual(lines.stage_id, first | second | third, "pipeline order, not by amount")
+        self.assertEqual(lines.mapped("reached_count"), [6, 3, 1])
+        self.assertEqual(lines.mapped("conversion_rate"), [50.0, 33.3, 0.0])
+        self.assertEqual(lines.mapped("has_conversion"), [True, True, False])
+        self.assertEqual(lines[1].expected_revenue, 90010.0)

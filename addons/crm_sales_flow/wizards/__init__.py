@@ -1,1 +1,1 @@
-from . import crm_partner_timeline, crm_partner_timeline_line
+from . import crm_partner_timeline, crm_partner_timeline_line, crm_sales_funnel, crm_sales_funnel_line
