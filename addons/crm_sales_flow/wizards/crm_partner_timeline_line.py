@@ -9,7 +9,7 @@ class CrmPartnerTimelineLine(models.TransientModel):
 
     timeline_id = fields.Many2one("crm.partner.timeline", required=True, ondelete="cascade")
     date = fields.Datetime()
-    day = fields.Date("Day", help="The event's day, in the user's time zone for events with a time.")
+    day = fields.Date(help="The event's day, in the user's time zone for events with a time.")
     kind = fields.Selection(
         [
             ("lead", "Lead"),

@@ -7,7 +7,7 @@ class CrmSalesFunnelLine(models.TransientModel):
     _order = "id"  # created in pipeline order
 
     funnel_id = fields.Many2one("crm.sales.funnel", required=True, ondelete="cascade")
-    stage_id = fields.Many2one("crm.stage", "Stage", readonly=True)
+    stage_id = fields.Many2one("crm.stage", readonly=True)
     current_count = fields.Integer("In Stage", readonly=True)
     reached_count = fields.Integer("Reached", readonly=True, help="Opportunities in this stage or beyond.")
     conversion_rate = fields.Float(
@@ -18,5 +18,5 @@ class CrmSalesFunnelLine(models.TransientModel):
     )
     has_conversion = fields.Boolean()
     currency_id = fields.Many2one("res.currency", default=lambda self: self.env.company.currency_id)
-    expected_revenue = fields.Monetary("Expected Revenue", readonly=True)
+    expected_revenue = fields.Monetary(readonly=True)
     prorated_revenue = fields.Monetary("Weighted Revenue", readonly=True)
