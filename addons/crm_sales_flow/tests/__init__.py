@@ -1,4 +1,5 @@
 from . import (
+    test_activity_inbox,
     test_contract_report,
     test_cron_concurrency,
     test_customer_stage,
