@@ -142,6 +142,17 @@ class TestCoreRoles(TransactionCase):
         partner_values = self._web_read_form(self.customer.with_user(self.users["stock_user"]))
         self.assertNotIn("customer_stage_history_ids", partner_values)
 
+    def test_lines_visible_to_whoever_reads_the_opportunity(self):
+        """A salesperson with 'All Documents' reads another's opportunity, and so its product lines: the
+        quotation made from it carries them."""
+        lead = self.records["crm.lead"]
+        for role in ("sales_all", "sales_admin"):
+            with self.subTest(role=role):
+                mine = lead.with_user(self.users[role])
+                self.assertEqual(mine.lead_line_ids.product_id, self.product)
+                context = mine._prepare_opportunity_quotation_context()
+                self.assertEqual(len(context["default_order_line"]), 1)
+
     def test_new_user_of_sales_gets_the_suite(self):
         """A user created in Settings with a Sales role is a suite user at once."""
         user = self.env["res.users"].create(

@@ -82,15 +82,25 @@ class TestLeadLines(CrmInventoryLinkCommon):
             }
         )
         Line = self.env["crm.lead.line"]
-        self.assertEqual(Line.with_user(self.user).search([]), self.lead.lead_line_ids)
+        # a salesperson of his own documents only (no warehouse role): the lines of his opportunities
+        seller = self.env["res.users"].create(
+            {
+                "name": "Own documents seller",
+                "login": "cil_own_seller",
+                "groups_id": [Command.set([self.env.ref("sales_team.group_sale_salesman").id])],
+            }
+        )
+        self.lead.user_id = seller
+        self.assertEqual(Line.with_user(seller).search([]), self.lead.lead_line_ids)
         with self.assertRaises(AccessError):
-            Line.with_user(self.user).browse(other.lead_line_ids.id).read(["product_id"])
+            Line.with_user(seller).browse(other.lead_line_ids.id).read(["product_id"])
         self.assertEqual(
             Line.with_user(self.manager).search([("id", "in", (self.lead.sudo() | other).lead_line_ids.ids)]),
             (self.lead.sudo() | other).lead_line_ids,
         )
 
-    def test_salesman_without_group(self):
+    def test_all_documents_salesman_sees_the_lines(self):
+        """Whoever reads the opportunity reads its lines: the quotation made from it carries them."""
         salesman = self.env["res.users"].create(
             {
                 "name": "Plain salesman",
@@ -99,5 +109,5 @@ class TestLeadLines(CrmInventoryLinkCommon):
             }
         )
         lead = self.lead.with_user(salesman)
-        self.assertEqual(lead.lead_line_amount, 0.0)
-        self.assertNotIn("default_order_line", lead._prepare_opportunity_quotation_context())
+        self.assertEqual(lead.lead_line_amount, self.lead.lead_line_amount)
+        self.assertEqual(len(lead._prepare_opportunity_quotation_context()["default_order_line"]), 2)
