@@ -88,7 +88,10 @@ class ServiceTeam(models.Model):
     # assignment ------------------------------------------------------------
     def _get_assignable_members(self):
         self.ensure_one()
-        return self.member_ids.filtered("active").sorted("id")
+        # only members who may work tickets: a user without the service group could not open his ticket
+        return self.member_ids.filtered(
+            lambda u: u.active and u.has_group("crm_service.group_crm_service_user")
+        ).sorted("id")
 
     def _get_open_ticket_counts(self, user_ids):
         rows = self.env["service.ticket"]._read_group(

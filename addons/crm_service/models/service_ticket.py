@@ -77,7 +77,7 @@ class ServiceTicket(models.Model):
     close_date = fields.Datetime(readonly=True, copy=False)
     sla_response_breached = fields.Boolean(string="Response SLA Breached", readonly=True, copy=False)
     sla_resolution_breached = fields.Boolean(string="Resolution SLA Breached", readonly=True, copy=False)
-    sla_escalated = fields.Boolean(readonly=True, copy=False)
+    sla_escalated = fields.Boolean("SLA Escalated", readonly=True, copy=False)
     response_hours_worked = fields.Float(
         string="First Response Time (h)",
         readonly=True,
@@ -172,7 +172,10 @@ class ServiceTicket(models.Model):
     @api.depends("number", "name")
     def _compute_display_name(self):
         for ticket in self:
-            ticket.display_name = f"{ticket.number} {ticket.name}" if ticket.number else ticket.name
+            number = ticket.number if ticket.number and ticket.number != "New" else ""
+            ticket.display_name = " ".join(part for part in (number, ticket.name) if part) or self.env._(
+                "New"
+            )
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):
@@ -424,7 +427,9 @@ class ServiceTicket(models.Model):
         self.write({"close_date": fields.Datetime.now()})
         self._action_store_worked_hours("close_date", "resolution_hours_worked")
         template = self.env.ref("crm_service.mail_template_ticket_rating", raise_if_not_found=False)
-        to_rate = self.filtered(lambda t: t.team_id.rating_on_close and t.partner_id)
+        to_rate = self.filtered(
+            lambda t: t.team_id.rating_on_close and t.partner_id and t.stage_id.request_rating
+        )
         if template:
             for ticket in to_rate:
                 ticket.rating_send_request(template, lang=ticket.partner_id.lang, force_send=False)
@@ -652,4 +657,13 @@ class ServiceTicket(models.Model):
         if not orders:
             raise UserError(self.env._("Nothing to invoice: create the billing sale order first."))
         invoices = orders._create_invoices()
-        return invoices
+        return self._get_invoice_action(invoices)
+
+    def _get_invoice_action(self, invoices):
+        """Open the invoices made, as Odoo's sale does after invoicing."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
+        if len(invoices) == 1:
+            action.update(views=[(False, "form")], res_id=invoices.id)
+        else:
+            action["domain"] = [("id", "in", invoices.ids)]
+        return action

@@ -12,4 +12,9 @@ class ServiceTicketStage(models.Model):
     is_closed = fields.Boolean(
         string="Closing Stage", help="Tickets in this stage are solved: the resolution SLA stops."
     )
+    request_rating = fields.Boolean(
+        "Ask for Feedback",
+        default=True,
+        help="Tickets closed in this stage send the customer the satisfaction survey (not a cancelled one).",
+    )
     active = fields.Boolean(default=True)

@@ -89,7 +89,11 @@ class TestAccess(CrmServiceCommon):
         with Form(ticket) as edit:
             edit.priority = "2"
         self.assertEqual(ticket.priority, "2")
+        # he logs a ticket for another team too (as in Helpdesk) and keeps seeing it, not the team's others
+        logged = self.Ticket.with_user(self.other_user).create(
+            {"name": "Into another team", "team_id": self.team.id}
+        )
+        self.assertEqual(logged.with_user(self.other_user).team_id, self.team)
+        theirs = self._create_ticket()
         with self.assertRaises(AccessError), mute_logger("odoo.models"):
-            self.Ticket.with_user(self.other_user).create(
-                {"name": "Into another team", "team_id": self.team.id}
-            )
+            theirs.with_user(self.other_user).read(["name"])

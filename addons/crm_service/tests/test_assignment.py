@@ -5,6 +5,19 @@ from .common import CrmServiceCommon
 
 @tagged("post_install", "-at_install")
 class TestAssignment(CrmServiceCommon):
+    def test_only_members_with_the_service_group_are_picked(self):
+        outsider = self.env["res.users"].create(
+            {
+                "name": "No service rights",
+                "login": "crm_service_outsider",
+                "groups_id": [(6, 0, [self.env.ref("base.group_user").id])],
+            }
+        )
+        self.team.member_ids = [(4, outsider.id)]
+        self.team.assignment_method = "round_robin"
+        tickets = self.Ticket.create([{"name": f"T{i}", "team_id": self.team.id} for i in range(4)])
+        self.assertNotIn(outsider, tickets.user_id)
+
     def test_manual(self):
         ticket = self._create_ticket()
         self.assertFalse(ticket.user_id)

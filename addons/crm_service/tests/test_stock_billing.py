@@ -152,7 +152,11 @@ class TestStockBilling(CrmServiceCommon):
         self.assertEqual(order.amount_untaxed, 2 * 30 + 1.5 * 80)
         with self.assertRaisesRegex(UserError, "nothing billable"):
             ticket.action_create_sale_order()
-        invoices = ticket.action_create_invoice()
+        action = ticket.action_create_invoice()
+        invoices = self.env["account.move"].browse(action["res_id"])
+        self.assertEqual(
+            (action["res_model"], action["views"][0][1]), ("account.move", "form"), "it opens the invoice"
+        )
         self.assertEqual(invoices.move_type, "out_invoice")
         self.assertEqual(invoices.amount_untaxed, 180)
         self.assertEqual(ticket.invoice_count, 1)

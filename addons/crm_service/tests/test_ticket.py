@@ -56,6 +56,26 @@ class TestTicket(CrmServiceCommon):
         avg = self.env["rating.rating"]._read_group(domain + [("res_id", "=", ticket.id)], [], ["rating:avg"])
         self.assertEqual(avg[0][0], 5)
 
+    def test_cancelled_ticket_sends_no_survey(self):
+        ticket = self._create_ticket()
+        ticket.stage_id = self.env.ref("crm_service.stage_cancelled")
+        self.assertTrue(ticket.is_closed)
+        self.assertFalse(ticket.rating_ids, "only solved tickets ask how we did")
+
+    def test_new_ticket_display_name(self):
+        self.assertEqual(self.Ticket.new({}).display_name, "New")
+        self.assertEqual(self.Ticket.new({"name": "Noise"}).display_name, "Noise")
+        self.assertEqual(self.Ticket._fields["sla_escalated"].string, "SLA Escalated")
+
+    def test_any_service_user_logs_a_ticket_for_another_team(self):
+        ticket = self.Ticket.with_user(self.user).create(
+            {"name": "Seen at a customer", "team_id": self.other_team.id}
+        )
+        self.assertEqual(ticket.with_user(self.user).read(["name"])[0]["name"], "Seen at a customer")
+        self.assertNotIn(
+            ticket, self.Ticket.with_user(self.user).search([("create_uid", "!=", self.user.id)])
+        )
+
     def test_no_rating_when_team_does_not_ask(self):
         self.team.rating_on_close = False
         ticket = self._create_ticket()
