@@ -301,3 +301,43 @@ class TestPoolBoundaries(PoolDoorsCommon):
             self.pool._action_recycle()
         self.assertFalse(lead.user_id)
         self.assertEqual(self._logs(lead)[0].action, "recycle")
+
+
+@tagged("post_install", "-at_install")
+class TestPoolScreens(PoolDoorsCommon):
+    """What the salesperson sees: buttons where they belong, a readable history."""
+
+    def _arch(self, model, view_type, user):
+        return self.env[model].with_user(user).get_views([(False, view_type)])["views"][view_type]["arch"]
+
+    def test_won_deal_not_returned(self):
+        lead = self.leads[0]
+        lead.with_user(self.user).action_pool_claim()
+        won = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
+        lead.write({"type": "opportunity", "stage_id": won.id})
+        with self.assertRaisesRegex(UserError, "is won"):
+            lead.with_user(self.user).action_pool_release()
+        self.assertEqual(lead.user_id, self.user)
+        arch = self._arch("crm.lead", "form", self.user)
+        self.assertIn('name="action_pool_release"', arch)
+        self.assertRegex(arch, r'name="action_pool_release"[^>]*invisible="[^"]*probability == 100')
+
+    def test_history_names_the_record_and_actor(self):
+        lead = self.leads[0]
+        lead.with_user(self.manager).write({"user_id": self.user.id})
+        log = self.Log.with_user(self.manager).search([("res_id", "=", lead.id)])
+        self.assertEqual(log.res_name, "Door lead 0")
+        self.assertEqual(log.actor_id, self.manager)
+        action = log.action_open_record()
+        self.assertEqual((action["res_model"], action["res_id"]), ("crm.lead", lead.id))
+        arch = self._arch("crm.lead.pool.log", "list", self.manager)
+        for needle in ('name="res_name"', 'name="actor_id"', 'name="action_open_record"'):
+            self.assertIn(needle, arch)
+
+    def test_claim_buttons_visible(self):
+        lead_list = self.env["crm.lead"].with_user(self.user).get_views([(False, "list")])["views"]["list"]
+        self.assertRegex(lead_list["arch"], r'(?s)<header>.*name="action_pool_claim"')
+        partner_form = self._arch("res.partner", "form", self.user)
+        self.assertRegex(partner_form, r'(?s)<header>.*name="action_pool_claim".*name="action_pool_release"')
+        stat = r"oe_stat_button[^>]*action_pool_claim|action_pool_claim[^>]*oe_stat"
+        self.assertNotRegex(partner_form, stat)
