@@ -341,3 +341,18 @@ class TestPoolScreens(PoolDoorsCommon):
         self.assertRegex(partner_form, r'(?s)<header>.*name="action_pool_claim".*name="action_pool_release"')
         stat = r"oe_stat_button[^>]*action_pool_claim|action_pool_claim[^>]*oe_stat"
         self.assertNotRegex(partner_form, stat)
+
+
+@tagged("post_install", "-at_install")
+class TestPoolTeamAssignment(PoolDoorsCommon):
+    def test_team_assignment_leaves_pool_leads(self):
+        """Odoo's lead assignment (a cron, not a superuser) gives no pooled lead to a team member."""
+        team = self.env["crm.team"].create({"name": "Pool door team", "assignment_max": 30})
+        self.env["crm.team.member"].create(
+            {"crm_team_id": team.id, "user_id": self.user.id, "assignment_max": 30}
+        )
+        self.leads.write({"team_id": team.id})
+        plain = self.Lead.create({"name": "Team lead", "team_id": team.id, "user_id": False})
+        team.with_user(self.env.ref("base.user_root"))._action_assign_leads(force_quota=True)
+        self.assertEqual(plain.user_id, self.user)
+        self.assertFalse(self.leads.user_id, "pooled leads wait for a claim")
