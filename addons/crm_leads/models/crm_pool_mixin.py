@@ -183,7 +183,7 @@ class PoolMixin:
 
     def _pool_check_member(self, user):
         """Raise a clear UserError when ``user`` is not a member of the pools of these records."""
-        for pool in self.pool_id.sudo():  # non-members may not read the pool: tell them why instead
+        for pool in self.sudo().pool_id:  # non-members may not read the pool: tell them why instead
             if pool.company_id and pool.company_id not in user.company_ids:
                 raise UserError(
                     self.env._(
