@@ -4,6 +4,7 @@ Plain Python over dicts; the models gather the facts for all records of a pool i
 """
 
 import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 NO_FOLLOWUP = "no_followup"
 NO_OPPORTUNITY = "no_opportunity"
@@ -67,3 +68,33 @@ def claim_refusal(*, held, max_held, claims_today, max_claims_per_day, asked=1, 
     if max_claims_per_day and claims_today + asked > max_claims_per_day:
         return "max_claims"
     return ""
+
+
+FOLLOWUP_ACTIVITY_KINDS = frozenset({"email", "phonecall", "meeting"})
+FOLLOWUP_MESSAGE_TYPES = frozenset({"comment", "email", "email_outgoing"})
+
+
+def is_followup(message_type, activity_kind=None):
+    """Whether a chatter message is a real follow-up of the customer, which resets the recycle clock.
+
+    ``activity_kind`` is set when the message marks an activity as done: ``"email"``, ``"phonecall"``,
+    ``"meeting"`` or another category (a to-do, an upload...), which is no contact with the customer.
+    Otherwise an email or a logged note is a follow-up; system notifications are not.
+    """
+    if activity_kind:
+        return activity_kind in FOLLOWUP_ACTIVITY_KINDS
+    return message_type in FOLLOWUP_MESSAGE_TYPES
+
+
+def day_start_utc(now, tz_name):
+    """Naive UTC datetime of the start of the local day of ``now`` (naive UTC) in the time zone ``tz_name``.
+
+    An unknown or empty time zone counts in UTC.
+    """
+    try:
+        tz = ZoneInfo(tz_name) if tz_name else datetime.timezone.utc
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = datetime.timezone.utc
+    local = now.replace(tzinfo=datetime.timezone.utc).astimezone(tz)
+    start = datetime.datetime.combine(local.date(), datetime.time.min, tzinfo=tz)
+    return start.astimezone(datetime.timezone.utc).replace(tzinfo=None)

@@ -10,6 +10,7 @@ from . import (
     crm_lead_score_event,
     crm_lead_score_rule,
     crm_pool_mixin,
+    crm_team,
     cron_batch,
     res_config_settings,
     res_country,

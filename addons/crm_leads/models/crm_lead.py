@@ -57,6 +57,7 @@ class CrmLead(PoolMixin, models.Model):
     pool_warned_date = fields.Datetime("Recycle warning sent on", copy=False, readonly=True)
     pool_locked = fields.Boolean("Locked", copy=False, help="Locked records are never recycled to the pool.")
     pool_in_pool = fields.Boolean("In pool", compute="_compute_pool_in_pool", search="_search_pool_in_pool")
+    pool_can_manage = fields.Boolean("Manages the pool", compute="_compute_pool_can_manage")
 
     industry_id = fields.Many2one("res.partner.industry")
     employee_count = fields.Integer("Employees")
@@ -632,8 +633,8 @@ class CrmLead(PoolMixin, models.Model):
         self.flush_model()
         self.env.cr.execute(
             SQL(
-                """SELECT l.id, l.pool_claim_date, l.pool_last_followup, l.type = 'opportunity',
-                          COALESCE(s.is_won, FALSE), l.pool_locked
+                """SELECT l.id, COALESCE(l.pool_claim_date, l.create_date), l.pool_last_followup,
+                          l.type = 'opportunity', COALESCE(s.is_won, FALSE), l.pool_locked
                      FROM crm_lead l LEFT JOIN crm_stage s ON s.id = l.stage_id
                     WHERE l.id = ANY(%s)""",
                 self.ids,
@@ -654,6 +655,20 @@ class CrmLead(PoolMixin, models.Model):
         res = super()._pool_after_claim(user)
         # sales team of the new owner, as when Odoo assigns a salesperson
         self.filtered(lambda lead: not lead.team_id)._compute_team_id()
+        # a lead stays in the company of its pool, whatever the company of the one who claims it
+        for pool, leads in self.grouped("pool_id").items():
+            company = pool.sudo().company_id
+            if company:
+                leads.filtered(lambda lead, c=company: lead.company_id != c).sudo().company_id = company
+        return res
+
+    def _pool_check_release(self):
+        res = super()._pool_check_release()
+        won = self.filtered(lambda lead: lead.stage_id.is_won)
+        if won:
+            raise UserError(
+                self.env._("%(lead)s is won: it stays with its salesperson.", lead=won[0].display_name)
+            )
         return res
 
     # ------------------------------------------------------------------

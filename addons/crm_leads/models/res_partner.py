@@ -18,6 +18,7 @@ class ResPartner(PoolMixin, models.Model):
     pool_warned_date = fields.Datetime("Recycle warning sent on", copy=False, readonly=True)
     pool_locked = fields.Boolean("Locked", copy=False, help="Locked records are never recycled to the pool.")
     pool_in_pool = fields.Boolean("In pool", compute="_compute_pool_in_pool", search="_search_pool_in_pool")
+    pool_can_manage = fields.Boolean("Manages the pool", compute="_compute_pool_can_manage")
 
     dedupe_phone = fields.Char(compute="_compute_dedupe_keys", store=True, index="btree_not_null")
     dedupe_vat = fields.Char(compute="_compute_dedupe_keys", store=True, index="btree_not_null")
@@ -61,7 +62,7 @@ class ResPartner(PoolMixin, models.Model):
         self.env["crm.lead"].flush_model()
         self.env.cr.execute(
             SQL(
-                """SELECT p.id, p.pool_claim_date, p.pool_last_followup,
+                """SELECT p.id, COALESCE(p.pool_claim_date, p.create_date), p.pool_last_followup,
                           EXISTS(SELECT 1 FROM crm_lead l WHERE l.partner_id = p.id AND l.active
                                     AND l.type = 'opportunity'),
                           EXISTS(SELECT 1 FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id

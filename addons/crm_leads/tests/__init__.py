@@ -6,6 +6,7 @@ from . import (
     test_intake_concurrency,
     test_pool,
     test_pool_concurrency,
+    test_pool_doors,
     test_scoring,
     test_scoring_storage,
     test_security,
