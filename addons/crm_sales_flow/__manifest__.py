@@ -28,6 +28,7 @@
         "views/mail_activity_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/crm_partner_timeline_views.xml",
+        "wizards/crm_customer_stage_override_views.xml",
         "views/crm_sales_flow_menus.xml",
     ],
     "demo": [],

@@ -1,1 +1,1 @@
-from . import crm_partner_timeline, crm_partner_timeline_line
+from . import crm_customer_stage_override, crm_partner_timeline, crm_partner_timeline_line
