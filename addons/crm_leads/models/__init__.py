@@ -11,6 +11,7 @@ from . import (
     crm_lead_score_rule,
     crm_pool_mixin,
     cron_batch,
+    mail_activity,
     res_config_settings,
     res_country,
     res_partner,

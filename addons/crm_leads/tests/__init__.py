@@ -7,6 +7,7 @@ from . import (
     test_pool,
     test_pool_concurrency,
     test_scoring,
+    test_scoring_engagement,
     test_scoring_storage,
     test_security,
     test_vies,
