@@ -14,6 +14,9 @@ from .crm_customer_stage_history import CUSTOMER_STAGES
 BATCH_SIZE = 1000
 # key of cr.precommit.data: {reason: partner ids} of the customers to restage before the transaction ends
 STAGE_PENDING_KEY = "crm_sales_flow.stage_pending"
+# context value of the stage transitions (automation, override, release): an object, which no JSON-RPC
+# caller can put in its context to pass the write guard
+STAGE_TRANSITION = object()
 _logger = logging.getLogger(__name__)
 
 
@@ -163,7 +166,7 @@ class ResPartner(models.Model):
             is_dormant = stage == "signed" and stage_lib.is_dormant(days, today, default_interval)
             if is_dormant != partner.customer_dormant:
                 dormant[is_dormant].append(partner.id)
-        ctx_partners = partners.with_context(crm_sales_flow_auto_stage=True)
+        ctx_partners = partners.with_context(crm_sales_flow_stage_transition=STAGE_TRANSITION)
         for stage, stage_ids in to_stage.items():
             ctx_partners.browse(stage_ids).write({"customer_stage": stage})
         for flag, flag_ids in dormant.items():
@@ -203,7 +206,7 @@ class ResPartner(models.Model):
         moved by automation and by :meth:`action_override_customer_stage` only. A value equal to the
         current one (or to the default on create) is no change: partner merges and imports of all
         columns write it back."""
-        if self.env.su or self.env.context.get("crm_sales_flow_auto_stage"):
+        if self.env.su or self.env.context.get("crm_sales_flow_stage_transition") is STAGE_TRANSITION:
             return
         for vals in vals_list:
             changed = [
@@ -270,7 +273,7 @@ class ResPartner(models.Model):
             for p in partners
             if p.customer_stage != stage
         ]
-        partners.with_context(crm_sales_flow_auto_stage=True).write(
+        partners.with_context(crm_sales_flow_stage_transition=STAGE_TRANSITION).write(
             {"customer_stage": stage, "customer_stage_locked": True}
         )
         if history:
@@ -290,7 +293,9 @@ class ResPartner(models.Model):
         transition: it may take the stage back)."""
         if not self.env.user.has_group("crm_sales_flow.group_crm_sales_flow_manager"):
             raise AccessError(self.env._("Only Sales Flow managers may release a manual customer stage."))
-        self.with_context(crm_sales_flow_auto_stage=True).write({"customer_stage_locked": False})
+        self.with_context(crm_sales_flow_stage_transition=STAGE_TRANSITION).write(
+            {"customer_stage_locked": False}
+        )
         self._action_recompute_customer_stage(self.env._("Manual override released"), allow_demote=True)
 
     @api.model

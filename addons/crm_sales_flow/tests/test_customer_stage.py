@@ -138,6 +138,12 @@ class TestCustomerStage(CrmSalesFlowCommon):
             self.customer.with_user(self.user).action_open_customer_stage_override()
         with self.assertRaises(AccessError):
             self.customer.with_user(self.user).write({"customer_stage_locked": True})
+        # a context key sent by a JSON-RPC client opens no door
+        for key in ("crm_sales_flow_stage_transition", "crm_sales_flow_auto_stage"):
+            with self.assertRaises(AccessError):
+                self.customer.with_user(self.user).with_context(**{key: True}).write(
+                    {"customer_stage": "signed"}
+                )
         self.assertEqual(self.customer.customer_stage, "potential")
         self.assertFalse(self.customer.customer_stage_history_ids)
         with self.assertRaises(AccessError):
