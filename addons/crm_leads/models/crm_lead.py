@@ -42,8 +42,6 @@ SCORE_FACT_FIELDS = [
     "phone",
     "tag_ids",
 ]
-# engagement from Odoo's own activity: points of each kind in the settings, crm_leads.engagement_points_<kind>
-# (defaults in data/crm_leads_data.xml; no parameter: 0, as the settings store a 0 by deleting it)
 VIES_DEFAULT_WSDL = "https://ec.europa.eu/taxation_customs/vies/checkVatService.wsdl"
 
 
@@ -364,7 +362,9 @@ class CrmLead(PoolMixin, models.Model):
     # --- engagement from Odoo's own activity -----------------------------------------------------
     @api.model
     def _get_engagement_points(self, kind):
-        """Points of one engagement ``kind`` (settings), within the bounds of an event's points."""
+        """Points of one engagement ``kind`` (``call``, ``meeting``, ``email``, ``email_in``): the setting
+        ``crm_leads.engagement_points_<kind>`` (defaults in data/crm_leads_data.xml; no parameter means 0,
+        as the settings store a 0 by deleting it), within the bounds of an event's points."""
         value = self.env["ir.config_parameter"].sudo().get_param(f"crm_leads.engagement_points_{kind}", 0)
         try:
             points = int(value or 0)

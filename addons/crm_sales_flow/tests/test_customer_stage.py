@@ -102,7 +102,7 @@ class TestCustomerStage(CrmSalesFlowCommon):
         action = self.contact.with_user(self.manager).action_open_customer_stage_override()
         self.assertEqual(action["res_model"], "crm.customer.stage.override")
         Wizard = (
-            self.env["crm.customer.stage.override"].with_user(self.manager).with_context(action["context"])
+            self.env["crm.customer.stage.override"].with_user(self.manager).with_context(**action["context"])
         )
         form = Form(Wizard)
         form.new_stage = "signed"

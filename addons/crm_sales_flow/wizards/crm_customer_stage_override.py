@@ -8,7 +8,7 @@ class CrmCustomerStageOverride(models.TransientModel):
     _description = "Change Customer Stage"
 
     partner_ids = fields.Many2many("res.partner", string="Customers", required=True)
-    new_stage = fields.Selection(CUSTOMER_STAGES, string="New Stage", required=True)
+    new_stage = fields.Selection(CUSTOMER_STAGES, required=True)
     reason = fields.Text(required=True, help="Why the stage is set by hand: kept in the stage history.")
 
     def action_apply(self):
