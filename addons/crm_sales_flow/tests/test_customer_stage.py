@@ -175,6 +175,18 @@ class TestCustomerStage(CrmSalesFlowCommon):
         self.assertEqual(self.customer.name, "Renamed")
         self.assertFalse(self.customer.customer_stage_history_ids)
 
+    def test_partner_form_offers_change_stage_to_managers_only(self):
+        def arch(user):
+            return (
+                self.env["res.partner"].with_user(user).get_views([(False, "form")])["views"]["form"]["arch"]
+            )
+
+        self.assertIn('name="action_open_customer_stage_override"', arch(self.manager))
+        self.assertNotIn('name="action_open_customer_stage_override"', arch(self.user))
+        with Form(self.customer.with_user(self.manager)) as form:
+            with self.assertRaises(AssertionError):
+                form.customer_stage = "signed"  # read-only in the form: the button is the way
+
     def test_copy_does_not_copy_stage(self):
         self.customer.with_user(self.manager).action_override_customer_stage("signed", "Paper contract")
         copy = self.customer.with_user(self.manager).copy()
