@@ -29,6 +29,7 @@
         "views/res_config_settings_views.xml",
         "wizards/crm_partner_timeline_views.xml",
         "wizards/crm_sales_funnel_views.xml",
+        "wizards/crm_customer_stage_override_views.xml",
         "views/crm_sales_flow_menus.xml",
     ],
     "demo": [],

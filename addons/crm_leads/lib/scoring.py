@@ -24,6 +24,8 @@ ASCII_DIGITS = "0123456789"
 _TO_ASCII_DIGITS = str.maketrans(FULLWIDTH_DIGITS, ASCII_DIGITS)
 PHONE_DIGIT_COUNTS = list(range(7, 16))  # E.164 allows at most 15 digits
 DEFAULT_GRADES = (("A", 75), ("B", 50), ("C", 25), ("D", 0))
+# bounds of the points of one engagement event (as of one fit rule)
+EVENT_POINTS_MIN, EVENT_POINTS_MAX = -100, 100
 FACT_COLUMNS = {"country": "country_id", "industry": "industry_id", "source": "source_id"}
 
 

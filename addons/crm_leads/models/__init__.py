@@ -12,6 +12,7 @@ from . import (
     crm_pool_mixin,
     crm_team,
     cron_batch,
+    mail_activity,
     res_config_settings,
     res_country,
     res_partner,

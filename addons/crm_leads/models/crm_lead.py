@@ -74,6 +74,13 @@ class CrmLead(PoolMixin, models.Model):
         "Score updated on", compute="_compute_lead_score", search="_search_lead_score_date"
     )
     lead_score_breakdown = fields.Json("Score breakdown", compute="_compute_lead_score_breakdown")
+    lead_score_pending = fields.Boolean(
+        "Rescoring pending",
+        compute="_compute_lead_score_breakdown",
+        help="The scoring rules or settings changed: the breakdown shows the new rules, the stored score "
+        "is updated by the scheduled scoring job.",
+    )
+    lead_score_preview = fields.Integer("Score by the new rules", compute="_compute_lead_score_breakdown")
     lead_score_html = fields.Html("Why this score", compute="_compute_lead_score_html", sanitize=False)
     score_event_ids = fields.One2many(
         "crm.lead.score.event", "lead_id", string="Engagement events", groups="crm_leads.group_crm_leads_user"
@@ -220,8 +227,23 @@ class CrmLead(PoolMixin, models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if SCORE_TRIGGER_FIELDS.intersection(vals):
+        if SCORE_TRIGGER_FIELDS.intersection(vals) or "automated_probability" in vals:
             self._lead_score_recompute()
+        return res
+
+    def _compute_probabilities(self):
+        """A new ``automated_probability`` rescores the lead (deferred to the transaction's end, where an
+        unchanged score is not rewritten; no settings read here, in the middle of Odoo's flows)."""
+        res = super()._compute_probabilities()
+        self.filtered("id")._lead_score_recompute()
+        return res
+
+    def _update_automated_probabilities(self):
+        """Odoo's PLS cron rewrites the probabilities in SQL: with the blend on, every lead is rescored
+        by the scoring cron."""
+        res = super()._update_automated_probabilities()
+        if self._lead_score_params()["blend"]:
+            self._lead_score_mark_rules_changed()
         return res
 
     def unlink(self):
@@ -285,7 +307,8 @@ class CrmLead(PoolMixin, models.Model):
         return self._search_lead_score_field("lead_score_date", operator, value)
 
     def _compute_lead_score_breakdown(self):
-        """Which rules and events make the score, explained now by the Python form of the algorithm."""
+        """Which rules and events make the score, explained now by the Python form of the algorithm;
+        pending when the rules changed since the scoring job last ran and give another score."""
         ids = [lead._origin.id for lead in self if lead._origin.id]
         results = {}
         if ids:
@@ -301,9 +324,12 @@ class CrmLead(PoolMixin, models.Model):
                 params["blend"],
                 params["grades"],
             )
+        rules_pending = bool(results) and self._lead_score_rules_pending()
         for lead in self:
             result = results.get(lead._origin.id)
             lead.lead_score_breakdown = result[2] if result else []
+            lead.lead_score_preview = result[0] if result else 0
+            lead.lead_score_pending = bool(result) and rules_pending and result[0] != lead.lead_score
 
     @api.depends("lead_score_breakdown", "lead_score")
     def _compute_lead_score_html(self):
@@ -374,6 +400,64 @@ class CrmLead(PoolMixin, models.Model):
         pending = self.env.cr.precommit.data.pop(SCORE_PENDING_KEY, None)
         if pending:
             self.env["crm.lead"].sudo()._lead_score_ids(pending)
+
+    # --- engagement from Odoo's own activity -----------------------------------------------------
+    @api.model
+    def _get_engagement_points(self, kind):
+        """Points of one engagement ``kind`` (``call``, ``meeting``, ``email``, ``email_in``): the setting
+        ``crm_leads.engagement_points_<kind>`` (defaults in data/crm_leads_data.xml; no parameter means 0,
+        as the settings store a 0 by deleting it), within the bounds of an event's points."""
+        value = self.env["ir.config_parameter"].sudo().get_param(f"crm_leads.engagement_points_{kind}", 0)
+        try:
+            points = int(value or 0)
+        except (TypeError, ValueError):
+            points = 0
+        return max(scoring.EVENT_POINTS_MIN, min(scoring.EVENT_POINTS_MAX, points))
+
+    @api.model
+    def _prepare_engagement_event_vals(self, lead_id, kind, name, points, date=None):
+        labels = {
+            "call": self.env._("Call done"),
+            "meeting": self.env._("Meeting done"),
+            "email": self.env._("Email done"),
+            "email_in": self.env._("Email received"),
+        }
+        vals = {
+            "lead_id": lead_id,
+            "event_type": kind,
+            "name": f"{labels[kind]}: {name}" if name else labels[kind],
+            "points": points,
+        }
+        if date:
+            vals["date"] = date
+        return vals
+
+    @api.model
+    def _lead_score_add_engagement(self, items):
+        """Engagement events of ``items`` ``(lead id, kind, name[, date])``; kinds of 0 points are
+        skipped. Created as superuser: Odoo's activity counts on any lead."""
+        vals_list = []
+        existing = set(self.sudo().browse({item[0] for item in items}).exists().ids)
+        for lead_id, kind, name, *date in items:
+            points = self._get_engagement_points(kind)
+            if points and lead_id in existing:
+                vals_list.append(
+                    self._prepare_engagement_event_vals(
+                        lead_id, kind, name, points, date[0] if date else None
+                    )
+                )
+        return self.env["crm.lead.score.event"].sudo().create(vals_list)
+
+    def _message_post_after_hook(self, message, msg_vals):
+        """An email received on the lead (from outside the company) is engagement."""
+        res = super()._message_post_after_hook(message, msg_vals)
+        if message.message_type == "email" and not message.sudo().author_id.user_ids.filtered(
+            lambda user: not user.share
+        ):
+            self._lead_score_add_engagement(
+                [(lead.id, "email_in", message.subject or "", message.date) for lead in self]
+            )
+        return res
 
     @api.model
     def _lead_score_gather(self, lead_ids):
@@ -522,7 +606,14 @@ class CrmLead(PoolMixin, models.Model):
     def _lead_score_invalidate(self):
         self.env["crm.lead.score"].invalidate_model()
         self.env["crm.lead"].invalidate_model(
-            ["lead_score", "lead_grade", "lead_score_date", "lead_score_breakdown"]
+            [
+                "lead_score",
+                "lead_grade",
+                "lead_score_date",
+                "lead_score_breakdown",
+                "lead_score_pending",
+                "lead_score_preview",
+            ]
         )
 
     @api.model
@@ -583,6 +674,8 @@ class CrmLead(PoolMixin, models.Model):
         commit = may_commit(self.env)
         self.env.flush_all()
         if not last_id:
+            # the rules of a new pass are those of now: remembered as applied when the pass is over
+            icp.set_param("crm_leads.score_pass_rules", icp.get_param("crm_leads.score_rules_version", 0))
             # a new pass starts by forgetting the scores of leads deleted in SQL
             self.env.cr.execute(
                 SQL(
@@ -609,16 +702,29 @@ class CrmLead(PoolMixin, models.Model):
         else:
             # a full pass is over: start over next time
             icp.set_param("crm_leads.score_cron_last_id", 0)
+            icp.set_param("crm_leads.score_rules_applied", icp.get_param("crm_leads.score_pass_rules", 0))
         self._lead_score_invalidate()
         _logger.info("crm_leads: scored %s leads in %s batches", done, batches)
         return done
 
     @api.model
     def _lead_score_mark_rules_changed(self):
-        """Rules or scoring settings changed: the cron rescores every lead soon."""
+        """Rules or scoring settings changed: the cron rescores every lead soon; until its next full
+        pass is over, the leads whose score the new rules change show "rescoring pending"."""
+        icp = self.env["ir.config_parameter"].sudo()
+        icp.set_param(
+            "crm_leads.score_rules_version", int(icp.get_param("crm_leads.score_rules_version", 0)) + 1
+        )
         cron = self.env.ref("crm_leads.ir_cron_lead_score", raise_if_not_found=False)
         if cron:
             cron.sudo()._trigger()
+
+    @api.model
+    def _lead_score_rules_pending(self):
+        """Whether the rules changed after the start of the last full pass of the scoring job."""
+        icp = self.env["ir.config_parameter"].sudo()
+        version = int(icp.get_param("crm_leads.score_rules_version", 0) or 0)
+        return version > int(icp.get_param("crm_leads.score_rules_applied", 0) or 0)
 
     def action_lead_score_recompute(self):
         self.env["crm.lead"]._lead_score_ids(self.ids)

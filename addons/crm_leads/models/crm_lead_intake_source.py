@@ -4,8 +4,9 @@ from datetime import timedelta
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
-from ..lib import dedupe
+from ..lib import dedupe, scoring
 from ..lib import intake as intake_lib
 
 INTAKE_URL = "/crm_leads/intake"
@@ -59,6 +60,18 @@ class CrmLeadIntakeSource(models.Model):
         )
         for source in self:
             source.lead_count = counts.get(source, 0)
+
+    @api.constrains("event_points")
+    def _check_event_points(self):
+        for source in self:
+            if not scoring.EVENT_POINTS_MIN <= source.event_points <= scoring.EVENT_POINTS_MAX:
+                raise ValidationError(
+                    self.env._(
+                        "Engagement points must be between %(low)s and %(high)s.",
+                        low=scoring.EVENT_POINTS_MIN,
+                        high=scoring.EVENT_POINTS_MAX,
+                    )
+                )
 
     @api.depends("token")
     def _compute_snippet(self):

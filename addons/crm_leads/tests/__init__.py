@@ -8,6 +8,7 @@ from . import (
     test_pool_concurrency,
     test_pool_doors,
     test_scoring,
+    test_scoring_engagement,
     test_scoring_storage,
     test_security,
     test_vies,

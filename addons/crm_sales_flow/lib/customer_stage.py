@@ -7,6 +7,7 @@ POTENTIAL = "potential"
 INTENTIONAL = "intentional"
 SIGNED = "signed"
 STAGES = (POTENTIAL, INTENTIONAL, SIGNED)
+STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
 
 
 def stage_from_facts(has_open_opportunity, has_signed_order):
@@ -16,6 +17,15 @@ def stage_from_facts(has_open_opportunity, has_signed_order):
     if has_open_opportunity:
         return INTENTIONAL
     return POTENTIAL
+
+
+def automatic_stage(current, has_open_opportunity, has_signed_order):
+    """Stage automation moves a customer to: forward only, never back (a lost or won opportunity, or a
+    cancelled order, leaves the stage reached). Dormancy is a flag on a signed customer, not a stage."""
+    facts = stage_from_facts(has_open_opportunity, has_signed_order)
+    if current in STAGE_RANK and STAGE_RANK[current] >= STAGE_RANK[facts]:
+        return current
+    return facts
 
 
 def usual_interval(dates, default_days=None):

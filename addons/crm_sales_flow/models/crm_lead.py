@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..lib import sfa as sfa_lib
+
 STAGE_FACT_FIELDS = {"stage_id", "type", "active", "partner_id", "probability"}
 
 
@@ -47,7 +49,17 @@ class CrmLead(models.Model):
             or self.env.user
         )
 
-    def _prepare_stage_plan_activity_vals(self, template, model_id, today):
+    def _get_stage_entry_date(self):
+        """The day the opportunity enters its stage (the plan is scheduled then), in the user's time zone.
+
+        Not ``date_last_stage_update``: Odoo sets it to the transaction's start (``cr.now()``)."""
+        self.ensure_one()
+        return fields.Date.context_today(self)
+
+    def _prepare_stage_plan_activity_vals(self, template, model_id, entered):
+        """Values of one to-do of the stage plan: due ``template``'s delay after ``entered`` (the day the
+        stage was entered), always forward, whatever the template's "before/after plan date" setting
+        (Odoo's default, "before", would make every to-do of a stage overdue on arrival)."""
         self.ensure_one()
         return {
             "res_model_id": model_id,
@@ -56,7 +68,7 @@ class CrmLead(models.Model):
             "summary": template.summary,
             "note": template.note,
             "user_id": self._get_stage_plan_responsible(template).id,
-            "date_deadline": template._get_date_deadline(today),
+            "date_deadline": sfa_lib.todo_deadline(entered, template.delay_count, template.delay_unit),
         }
 
     def _action_schedule_stage_plan(self):
@@ -64,7 +76,6 @@ class CrmLead(models.Model):
         if not self:
             return self.env["mail.activity"]
         model_id = self.env["ir.model"]._get_id("crm.lead")
-        today = fields.Date.context_today(self)
         existing = {
             (a.res_id, a.activity_type_id.id, a.summary or False)
             for a in self.env["mail.activity"]
@@ -78,5 +89,7 @@ class CrmLead(models.Model):
                 if key in existing:
                     continue
                 existing.add(key)
-                vals_list.append(lead._prepare_stage_plan_activity_vals(template, model_id, today))
+                vals_list.append(
+                    lead._prepare_stage_plan_activity_vals(template, model_id, lead._get_stage_entry_date())
+                )
         return self.env["mail.activity"].create(vals_list)

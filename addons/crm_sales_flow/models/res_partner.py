@@ -3,7 +3,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.addons.crm_leads.models.cron_batch import run_batch
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..lib import customer_stage as stage_lib
@@ -16,6 +16,9 @@ BATCH_SIZE = 1000
 MAX_TIMELINE_OFFSET = 10000
 # key of cr.precommit.data: {reason: partner ids} of the customers to restage before the transaction ends
 STAGE_PENDING_KEY = "crm_sales_flow.stage_pending"
+# context value of the stage transitions (automation, override, release): an object, which no JSON-RPC
+# caller can put in its context to pass the write guard
+STAGE_TRANSITION = object()
 _logger = logging.getLogger(__name__)
 
 
@@ -129,8 +132,12 @@ class ResPartner(models.Model):
             "user_id": self.env.user.id,
         }
 
-    def _action_recompute_customer_stage(self, reason=None):
-        """Recompute stage and dormancy of the commercial partners of ``self`` from facts, in batch."""
+    def _action_recompute_customer_stage(self, reason=None, allow_demote=False):
+        """Recompute stage and dormancy of the commercial partners of ``self`` from facts, in batch.
+
+        Automation only moves a stage forward (:func:`lib.customer_stage.automatic_stage`); only an
+        explicit transition (``allow_demote``: a manager releasing a manual stage) may take it back to
+        what the facts give."""
         partners = self.sudo().commercial_partner_id
         if not partners:
             return
@@ -144,7 +151,10 @@ class ResPartner(models.Model):
         history = []
         for partner in partners:
             days = dates.get(partner.id) or []
-            new = stage_lib.stage_from_facts(partner.id in open_opp, bool(days))
+            if allow_demote:
+                new = stage_lib.stage_from_facts(partner.id in open_opp, bool(days))
+            else:
+                new = stage_lib.automatic_stage(partner.customer_stage, partner.id in open_opp, bool(days))
             if not partner.customer_stage_locked and new != partner.customer_stage:
                 to_stage.setdefault(new, []).append(partner.id)
                 history.append(
@@ -158,7 +168,7 @@ class ResPartner(models.Model):
             is_dormant = stage == "signed" and stage_lib.is_dormant(days, today, default_interval)
             if is_dormant != partner.customer_dormant:
                 dormant[is_dormant].append(partner.id)
-        ctx_partners = partners.with_context(crm_sales_flow_auto_stage=True)
+        ctx_partners = partners.with_context(crm_sales_flow_stage_transition=STAGE_TRANSITION)
         for stage, stage_ids in to_stage.items():
             ctx_partners.browse(stage_ids).write({"customer_stage": stage})
         for flag, flag_ids in dormant.items():
@@ -188,41 +198,107 @@ class ResPartner(models.Model):
         if pending:
             self.env.flush_all()  # the precommit hooks run after the last flush of the transaction
 
+    # --- guards: the stage moves by automation or by the manager's override, no other door ----------
+    @api.model
+    def _get_customer_stage_guarded_fields(self):
+        return ("customer_stage", "customer_stage_locked")
+
+    def _check_customer_stage_door(self, vals_list):
+        """Refuse a stage set by a plain create/write (form, JSON-RPC, import, mass edit): the stage is
+        moved by automation and by :meth:`action_override_customer_stage` only. A value equal to the
+        current one (or to the default on create) is no change: partner merges and imports of all
+        columns write it back."""
+        if self.env.su or self.env.context.get("crm_sales_flow_stage_transition") is STAGE_TRANSITION:
+            return
+        for vals in vals_list:
+            changed = [
+                fname
+                for fname in self._get_customer_stage_guarded_fields()
+                if fname in vals
+                and (
+                    any(partner[fname] != vals[fname] for partner in self)
+                    if self
+                    else vals[fname] != {"customer_stage": "potential"}.get(fname, False)
+                )
+            ]
+            if changed:
+                raise AccessError(
+                    self.env._(
+                        "The customer stage is set by its opportunities and orders; a Sales Flow manager "
+                        "may override it with the Change Stage action, giving a reason. It cannot be "
+                        "written directly (fields: %(fields)s).",
+                        fields=", ".join(self._fields[f].string for f in changed),
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.browse()._check_customer_stage_door(vals_list)
+        return super().create(vals_list)
+
     def write(self, vals):
-        if (
-            "customer_stage" in vals
-            and not self.env.context.get("crm_sales_flow_auto_stage")
-            # writes that keep the stage (partner merge, imports of all fields) are no override
-            and any(partner.customer_stage != vals["customer_stage"] for partner in self)
-        ):
-            return self._action_override_customer_stage(vals)
+        self._check_customer_stage_door([vals])
         return super().write(vals)
 
-    def _action_override_customer_stage(self, vals):
-        """Manual change of the stage: managers only; locks the stage and logs it."""
+    # --- manual override: an explicit transition with a reason, logged -----------------------------
+    def _check_customer_stage_manager(self):
         if not self.env.su and not self.env.user.has_group("crm_sales_flow.group_crm_sales_flow_manager"):
             raise AccessError(self.env._("Only Sales Flow managers may change a customer's stage by hand."))
-        new = vals["customer_stage"]
+
+    def action_open_customer_stage_override(self):
+        """Open the wizard of the manual stage change (reason required)."""
+        self._check_customer_stage_manager()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Change Customer Stage"),
+            "res_model": "crm.customer.stage.override",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_partner_ids": self.commercial_partner_id.ids,
+                "default_new_stage": self[:1].commercial_partner_id.customer_stage,
+            },
+        }
+
+    def action_override_customer_stage(self, stage, reason):
+        """Manual change of the stage of these customers: managers only, a reason is required; locks the
+        stage (automation leaves it alone until released) and logs it in the history and the chatter."""
+        self._check_customer_stage_manager()
+        if stage not in dict(self._fields["customer_stage"].selection):
+            raise UserError(self.env._("Unknown customer stage %(stage)s.", stage=stage))
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(self.env._("Give the reason of the manual stage change."))
+        partners = self.commercial_partner_id
         history = [
-            p._prepare_stage_history_vals(
-                p.customer_stage, new, vals.get("customer_stage_reason"), origin="manual"
-            )
-            for p in self
-            if p.customer_stage != new
+            p._prepare_stage_history_vals(p.customer_stage, stage, reason, origin="manual")
+            for p in partners
+            if p.customer_stage != stage
         ]
-        vals = dict(vals, customer_stage_locked=vals.get("customer_stage_locked", True))
-        vals.pop("customer_stage_reason", None)
-        res = super().write(vals)
+        partners.with_context(crm_sales_flow_stage_transition=STAGE_TRANSITION).write(
+            {"customer_stage": stage, "customer_stage_locked": True}
+        )
         if history:
             self.env["crm.customer.stage.history"].sudo().create(history)
-        return res
+        label = dict(self._fields["customer_stage"]._description_selection(self.env))[stage]
+        for partner in partners:
+            partner.sudo().message_post(
+                body=self.env._(
+                    "Customer stage set by hand to %(stage)s: %(reason)s", stage=label, reason=reason
+                ),
+                author_id=self.env.user.partner_id.id,
+            )
+        return True
 
     def action_release_customer_stage(self):
-        """Give the stage back to automation and recompute it now."""
+        """Give the stage back to automation and recompute it now from the facts (an explicit manager
+        transition: it may take the stage back)."""
         if not self.env.user.has_group("crm_sales_flow.group_crm_sales_flow_manager"):
             raise AccessError(self.env._("Only Sales Flow managers may release a manual customer stage."))
-        self.with_context(crm_sales_flow_auto_stage=True).write({"customer_stage_locked": False})
-        self._action_recompute_customer_stage(self.env._("Manual override released"))
+        self.with_context(crm_sales_flow_stage_transition=STAGE_TRANSITION).write(
+            {"customer_stage_locked": False}
+        )
+        self._action_recompute_customer_stage(self.env._("Manual override released"), allow_demote=True)
 
     @api.model
     def _cron_recompute_customer_stage(self):

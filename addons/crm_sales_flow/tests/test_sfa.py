@@ -4,6 +4,7 @@ from freezegun import freeze_time
 
 from odoo.fields import Command
 from odoo.tests import Form, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import CrmSalesFlowCommon
 
@@ -142,3 +143,58 @@ class TestSfa(CrmSalesFlowCommon):
             )
         )
         self.assertEqual(set(overdue.mapped("res_id")), {lead.id})
+
+    @freeze_time("2026-11-25 09:00:00")
+    def test_stage_todos_count_forward_with_odoo_default_plan(self):
+        # issue 11: with Odoo's default "Before Plan Date" a 1-day step was due 11-24 and a 3-day step
+        # 11-22, overdue on arrival; the to-dos count forward from the day the stage is entered
+        plan = self.env["mail.activity.plan"].create(
+            {
+                "name": "Default plan",
+                "res_model": "crm.lead",
+                "template_ids": [
+                    Command.create(
+                        {"activity_type_id": self.call_type.id, "summary": "Call back", "delay_count": 1}
+                    ),
+                    Command.create(
+                        {"activity_type_id": self.todo_type.id, "summary": "Send offer", "delay_count": 3}
+                    ),
+                ],
+            }
+        )
+        self.assertEqual(set(plan.template_ids.mapped("delay_from")), {"before_plan_date"}, "Odoo's default")
+        stage = self.env["crm.stage"].create(
+            {"name": "SFA Default", "sequence": 3, "activity_plan_id": plan.id}
+        )
+        lead = (
+            self.env["crm.lead"]
+            .with_user(self.user)
+            .create({"name": "Forward", "type": "opportunity", "stage_id": self.stage_new.id})
+        )
+        lead.with_user(self.user).write({"stage_id": stage.id})
+        activities = self._activities(lead).with_user(self.user)
+        self.assertEqual(
+            sorted((a.summary, a.date_deadline, a.state) for a in activities),
+            [("Call back", date(2026, 11, 26), "planned"), ("Send offer", date(2026, 11, 28), "planned")],
+        )
+        # the Overdue Follow-ups inbox of the salesman stays empty
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_sales_flow.action_crm_sales_flow_todo")
+        domain = safe_eval(
+            action["domain"], {"uid": self.user.id, "context_today": lambda: date(2026, 11, 25)}
+        )
+        self.assertFalse(self.env["mail.activity"].with_user(self.user).search(domain))
+
+    def test_stage_todos_count_from_stage_entry_date(self):
+        with freeze_time("2026-11-20 10:00:00"):
+            lead = self.env["crm.lead"].create(
+                {
+                    "name": "Entered",
+                    "type": "opportunity",
+                    "stage_id": self.stage_new.id,
+                    "user_id": self.user.id,
+                }
+            )
+            lead.write({"stage_id": self.stage_qualified.id})
+        lead._action_schedule_stage_plan()  # later: the already open to-dos are kept as they are
+        call = self._activities(lead).filtered(lambda a: a.activity_type_id == self.call_type)
+        self.assertEqual(call.date_deadline, date(2026, 11, 22))
