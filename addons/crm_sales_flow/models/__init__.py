@@ -8,4 +8,5 @@ from . import (
     sale_contract_report,
     sale_order,
     sale_order_installment,
+    sale_order_line,
 )

@@ -17,14 +17,27 @@ class SaleOrder(models.Model):
         groups="sales_team.group_sale_salesman,account.group_account_invoice",
     )
     payment_plan_total = fields.Monetary("Planned Total", compute="_compute_payment_plan_total")
+    payment_plan_mismatch = fields.Boolean(
+        "Plan Differs from Total",
+        compute="_compute_payment_plan_total",
+        help="The payment plan no longer sums to the order total (e.g. a line was added after confirmation).",
+    )
     contract_invoiced = fields.Monetary("Invoiced", compute="_compute_contract_figures")
+    contract_refunded = fields.Monetary("Credited", compute="_compute_contract_figures")
     contract_collected = fields.Monetary("Collected", compute="_compute_contract_figures")
     contract_outstanding = fields.Monetary("Outstanding", compute="_compute_contract_figures")
 
-    @api.depends("installment_ids.amount")
+    @api.depends("installment_ids.amount", "amount_total")
     def _compute_payment_plan_total(self):
         for order in self:
-            order.payment_plan_total = sum(order.installment_ids.mapped("amount"))
+            plan = order.sudo().installment_ids
+            order.payment_plan_total = sum(plan.mapped("amount"))
+            order.payment_plan_mismatch = bool(plan) and not float_is_zero(
+                allocation_lib.plan_difference(
+                    plan.mapped("amount"), order.amount_total, order.currency_id.decimal_places
+                ),
+                precision_digits=order.currency_id.decimal_places,
+            )
 
     @api.depends("amount_total", "invoice_ids.amount_residual", "invoice_ids.state")
     def _compute_contract_figures(self):
@@ -32,8 +45,14 @@ class SaleOrder(models.Model):
         for order in self:
             fig = figures.get(order.id, {})
             order.contract_invoiced = fig.get("invoiced", 0.0)
+            order.contract_refunded = fig.get("refunded", 0.0)
             order.contract_collected = fig.get("collected", 0.0)
-            order.contract_outstanding = order.amount_total - order.contract_collected
+            order.contract_outstanding = finance_lib.outstanding(
+                order.amount_total,
+                order.contract_invoiced,
+                order.contract_refunded,
+                order.contract_collected,
+            )
 
     # --- contract figures (one query for all orders) --------------------------------------------------
     def _get_contract_figures(self):
@@ -113,25 +132,41 @@ class SaleOrder(models.Model):
         """(Re)allocate what each order collected to its installments in due-date order.
 
         Allocation is recomputed from the collected total (never incremented), under a row lock on the
-        order, so two concurrent reconciliations can neither double count nor over-allocate.
+        order, so two concurrent reconciliations can neither double count nor over-allocate. The paid
+        amounts are computed fields (``sale.order.installment._compute_collection``): this only asks for
+        their recomputation.
         """
         orders = self.sudo().filtered("installment_ids")
         if not orders:
             return
         orders._lock_for_allocation()
         orders.invalidate_recordset()
-        figures = orders._get_contract_figures()
-        installments = self.env["sale.order.installment"].sudo()
-        for order in orders:
-            collected = figures.get(order.id, {}).get("collected", 0.0)
-            paid = allocation_lib.allocate(
-                order._prepare_allocation_installments(), collected, order.currency_id.decimal_places
-            )
-            for inst in order.installment_ids:
-                if inst.paid_amount != paid[inst.id]:
-                    installments |= inst
-                    inst.paid_amount = paid[inst.id]
-        installments.flush_recordset()
+        orders.installment_ids._recompute_collection()
+
+    # --- a plan that no longer sums to the order --------------------------------------------------
+    def _get_plan_mismatch_summary(self):
+        return self.env._("Payment plan differs from the order total")
+
+    def _prepare_plan_mismatch_activity(self):
+        self.ensure_one()
+        return {
+            "summary": self._get_plan_mismatch_summary(),
+            "note": self.env._(
+                "The payment plan sums to %(plan)s but the order total is now %(total)s: "
+                "ask a sales manager to adjust the installments.",
+                plan=self.payment_plan_total,
+                total=self.amount_total,
+            ),
+            "user_id": (self.user_id or self.env.ref("base.user_admin")).id,
+        }
+
+    def _action_warn_plan_mismatch(self):
+        """Schedule one to-do for the salesperson of each confirmed order whose plan no longer sums to it."""
+        summary = self._get_plan_mismatch_summary()
+        for order in self.sudo().filtered(lambda o: o.state == "sale" and o.payment_plan_mismatch):
+            if order.activity_ids.filtered(lambda a, s=summary: a.summary == s):
+                continue
+            order.activity_schedule("mail.mail_activity_data_todo", **order._prepare_plan_mismatch_activity())
 
     def action_allocate_payments(self):
         self._action_allocate_payments()
