@@ -2,7 +2,7 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import float_is_zero
+from odoo.tools import float_is_zero, format_amount, format_date
 
 from ..lib import allocation as allocation_lib
 
@@ -149,7 +149,9 @@ class SaleOrderInstallment(models.Model):
         if field.type == "selection":
             return dict(field._description_selection(self.env)).get(value, value or "")
         if field.type == "monetary":
-            return f"{value:,.2f}"
+            return format_amount(self.env, value, self.currency_id)
+        if field.type == "date":
+            return format_date(self.env, value)
         return str(value or "")
 
     def _post_plan_message(self, order, title, lines):
@@ -197,7 +199,8 @@ class SaleOrderInstallment(models.Model):
         orders = self.order_id
         if "order_id" in vals:
             orders |= self.env["sale.order"].browse(vals["order_id"])
-        self._check_confirmed_plan_change(orders)
+        if vals:
+            self._check_confirmed_plan_change(orders)
         before = self._get_tracked_values()
         res = super().write(vals)
         self._track_changes(before)
