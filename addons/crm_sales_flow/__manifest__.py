@@ -23,6 +23,7 @@
         "views/crm_stage_views.xml",
         "views/crm_lead_views.xml",
         "views/sale_order_views.xml",
+        "views/account_payment_views.xml",
         "views/sale_order_installment_views.xml",
         "views/sale_contract_report_views.xml",
         "views/mail_activity_views.xml",

@@ -1,5 +1,6 @@
 from . import (
     account_partial_reconcile,
+    account_payment,
     crm_customer_stage_history,
     crm_lead,
     crm_stage,

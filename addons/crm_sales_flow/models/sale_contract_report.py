@@ -26,7 +26,14 @@ class SaleContractReport(models.Model):
         ],
         "sale.order.line": ["order_id", "invoice_lines"],
         "account.move": ["state", "move_type", "amount_total", "amount_residual", "invoice_date_due"],
-        "account.move.line": ["move_id", "price_total"],
+        "account.move.line": [
+            "move_id",
+            "price_total",
+            "amount_residual_currency",
+            "account_id",
+            "parent_state",
+        ],
+        "account.payment": ["contract_order_id", "move_id"],
         "sale.order.installment": ["order_id", "due_date", "amount", "paid_amount"],
     }
 
@@ -75,6 +82,16 @@ class SaleContractReport(models.Model):
                   JOIN account_move am ON am.id = aml.move_id
                  WHERE am.state = 'posted' AND am.move_type IN ('out_invoice', 'out_refund')
               GROUP BY sol.order_id
+            ), pay AS (
+                -- payments matched to the order, what they left unreconciled (sale.order
+                -- _get_unreconciled_payments, the same rule)
+                SELECT pay.contract_order_id AS order_id, -SUM(aml.amount_residual_currency) AS unreconciled
+                  FROM account_payment pay
+                  JOIN account_move_line aml ON aml.move_id = pay.move_id
+                  JOIN account_account acc ON acc.id = aml.account_id
+                 WHERE pay.contract_order_id IS NOT NULL AND aml.parent_state = 'posted'
+                   AND acc.account_type = 'asset_receivable'
+              GROUP BY pay.contract_order_id
             ), plan AS (
                 SELECT order_id, COUNT(*) AS installments, SUM(COALESCE(amount, 0)) AS planned,
                        SUM(CASE WHEN due_date < %(today)s
@@ -87,14 +104,16 @@ class SaleContractReport(models.Model):
                    so.company_id, so.currency_id, so.date_order,
                    so.amount_total AS amount_contract,
                    ROUND(COALESCE(inv.invoiced, 0), 2) AS amount_invoiced,
-                   ROUND(COALESCE(inv.collected, 0), 2) AS amount_collected,
+                   ROUND(COALESCE(inv.collected, 0) + COALESCE(pay.unreconciled, 0), 2) AS amount_collected,
                    ROUND(GREATEST(so.amount_total - COALESCE(inv.refunded, 0), COALESCE(inv.invoiced, 0))
-                         - COALESCE(inv.collected, 0), 2) AS amount_outstanding,
+                         - COALESCE(inv.collected, 0) - COALESCE(pay.unreconciled, 0), 2)
+                       AS amount_outstanding,
                    ROUND(CASE WHEN plan.installments > 0 THEN plan.overdue
                               ELSE COALESCE(inv.overdue, 0) END, 2) AS amount_overdue,
                    COALESCE(ROUND(plan.planned - so.amount_total, 2) <> 0, FALSE) AS plan_mismatch
               FROM sale_order so
          LEFT JOIN inv ON inv.order_id = so.id
+         LEFT JOIN pay ON pay.order_id = so.id
          LEFT JOIN plan ON plan.order_id = so.id
              WHERE so.state = 'sale'
             """,

@@ -78,7 +78,30 @@ class SaleOrder(models.Model):
                 ids,
             )
         )
-        return finance_lib.contract_figures(rows)
+        return finance_lib.contract_figures(rows, self._get_unreconciled_payments())
+
+    def _get_unreconciled_payments(self):
+        """``{order id: amount}`` that customer payments matched to the order (``contract_order_id``) left
+        unreconciled: money received before it is invoiced. Read from the receivable lines of the posted
+        payment entries (outbound payments count negative through their sign)."""
+        ids = [i for i in self.ids if isinstance(i, int)]
+        if not ids:
+            return {}
+        self.env["account.payment"].flush_model(["contract_order_id", "move_id"])
+        self.env["account.move.line"].flush_model(["amount_residual_currency", "account_id", "parent_state"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT pay.contract_order_id, -SUM(aml.amount_residual_currency)
+                     FROM account_payment pay
+                     JOIN account_move_line aml ON aml.move_id = pay.move_id
+                     JOIN account_account acc ON acc.id = aml.account_id
+                    WHERE pay.contract_order_id = ANY(%s) AND aml.parent_state = 'posted'
+                      AND acc.account_type = 'asset_receivable'
+                 GROUP BY pay.contract_order_id""",
+                ids,
+            )
+        )
+        return dict(rows)
 
     # --- payment plan ---------------------------------------------------------------------------------
     def _check_payment_plan(self):

@@ -192,6 +192,67 @@ class TestContractFigures(CrmSalesFlowCommon):
         self.assertEqual((order.contract_collected, order.contract_outstanding), (1000.0, 0.0))
         self.assertEqual(set(order.installment_ids.mapped("state")), {"paid"})
 
+    def _payment_for_order(self, order, amount):
+        # the Customer Payments menu's context
+        Payment = self.env["account.payment"].with_user(self.accountant)
+        with Form(
+            Payment.with_context(default_payment_type="inbound", default_partner_type="customer")
+        ) as form:
+            form.partner_id = order.partner_id
+            form.amount = amount
+            form.contract_order_id = order
+        payment = form.record
+        payment.action_post()
+        return payment
+
+    def test_payment_before_invoice_counts_as_collected(self):
+        plan = [
+            {"name": "Deposit", "value_type": "percent", "percent": 30, "due_date": date(2020, 1, 31)},
+            {"name": "Balance", "value_type": "percent", "percent": 70, "due_date": date(2099, 1, 31)},
+        ]
+        order = self._create_order(installments=plan, confirm=True)
+        payment = self._payment_for_order(order, 300.0)
+        order.invalidate_recordset()
+        self.assertEqual((order.contract_collected, order.contract_outstanding), (300.0, 700.0))
+        deposit = order.installment_ids.filtered(lambda i: i.name == "Deposit")
+        self.assertEqual((deposit.paid_amount, deposit.state), (300.0, "paid"))
+        row = self._row(order)
+        self.assertEqual(
+            (row.amount_collected, row.amount_outstanding, row.amount_overdue), (300.0, 700.0, 0.0)
+        )
+        # invoiced later and the payment applied to the invoice: still 300, not counted twice
+        invoice = self._invoice(order)
+        (invoice.line_ids | payment.move_id.line_ids).filtered(
+            lambda aml: aml.account_type == "asset_receivable" and not aml.reconciled
+        ).reconcile()
+        self.assertEqual(invoice.amount_residual, 700.0)
+        order.invalidate_recordset()
+        self.assertEqual((order.contract_collected, order.contract_outstanding), (300.0, 700.0))
+        self.assertEqual(self._row(order).amount_collected, 300.0)
+        self.assertEqual(sum(order.installment_ids.mapped("paid_amount")), 300.0)
+
+    def test_collected_rule_agrees_everywhere(self):
+        """The order's figures, the installments' paid amounts and the report apply one collected rule."""
+        plan = [{"value_type": "percent", "percent": 100, "due_date": date(2099, 1, 1)}]
+        first = self._create_order(qty=3, installments=plan, confirm=True)
+        second = self._create_order(qty=7, installments=plan, confirm=True)
+        third = self._create_order(qty=5, installments=plan, confirm=True)
+        invoice = self._invoice(first | second)
+        self._pay(invoice, 640.0)
+        self._credit_note(invoice, 1)  # 100 credited on each order, applied to the invoice by Odoo
+        self._payment_for_order(third, 120.0)
+        for order in first | second | third:
+            order.invalidate_recordset()
+            row = self._row(order)
+            with self.subTest(order=order.name):
+                self.assertEqual(order.contract_collected, row.amount_collected)
+                self.assertEqual(order.contract_outstanding, row.amount_outstanding)
+                self.assertEqual(order.contract_invoiced, row.amount_invoiced)
+                self.assertEqual(sum(order.installment_ids.mapped("paid_amount")), row.amount_collected)
+        self.assertEqual(
+            [self._row(o).amount_collected for o in first | second | third], [152.0, 488.0, 120.0]
+        )
+
     @freeze_time("2026-03-10")
     def test_overdue_without_plan_from_invoice_due_dates(self):
         order = self._create_order(qty=6, confirm=True)
