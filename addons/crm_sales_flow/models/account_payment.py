@@ -22,8 +22,9 @@ class AccountPayment(models.Model):
         return payments
 
     def write(self, vals):
+        if not {"contract_order_id", "state", "amount", "move_id"} & set(vals):
+            return super().write(vals)
         orders = self.contract_order_id
         res = super().write(vals)
-        if {"contract_order_id", "state", "amount", "move_id"} & set(vals):
-            (orders | self.contract_order_id)._action_allocate_payments()
+        (orders | self.contract_order_id)._action_allocate_payments()
         return res

@@ -65,7 +65,17 @@ class SaleContractReport(models.Model):
         )
         return SQL(
             """
-            WITH inv AS (
+            WITH due AS (
+                -- what each invoice asked to be paid by today: one receivable line per due date of its
+                -- payment terms (invoice_date_due is only the last one); payments settle the earliest
+                -- due dates first, whatever lines they were matched with
+                SELECT aml.move_id, SUM(aml.amount_currency) AS due_amount
+                  FROM account_move_line aml
+                  JOIN account_account acc ON acc.id = aml.account_id
+                 WHERE aml.parent_state = 'posted' AND acc.account_type = 'asset_receivable'
+                   AND aml.date_maturity < %(today)s
+              GROUP BY aml.move_id
+            ), inv AS (
                 SELECT sol.order_id,
                        SUM(CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END * aml.price_total)
                            AS invoiced,
@@ -73,13 +83,15 @@ class SaleContractReport(models.Model):
                            AS refunded,
                        SUM(%(collected)s) AS collected,
                        SUM(CASE WHEN am.move_type = 'out_invoice' AND am.amount_total <> 0
-                                 AND am.invoice_date_due < %(today)s
-                                THEN aml.price_total * am.amount_residual / am.amount_total
+                                THEN aml.price_total / am.amount_total
+                                     * GREATEST(0, LEAST(am.amount_residual, COALESCE(due.due_amount, 0)
+                                                         - (am.amount_total - am.amount_residual)))
                                 ELSE 0 END) AS overdue
                   FROM sale_order_line_invoice_rel rel
                   JOIN sale_order_line sol ON sol.id = rel.order_line_id
                   JOIN account_move_line aml ON aml.id = rel.invoice_line_id
                   JOIN account_move am ON am.id = aml.move_id
+             LEFT JOIN due ON due.move_id = am.id
                  WHERE am.state = 'posted' AND am.move_type IN ('out_invoice', 'out_refund')
               GROUP BY sol.order_id
             ), pay AS (

@@ -26,6 +26,13 @@ class SaleOrder(models.Model):
     contract_refunded = fields.Monetary("Credited", compute="_compute_contract_figures")
     contract_collected = fields.Monetary("Collected", compute="_compute_contract_figures")
     contract_outstanding = fields.Monetary("Outstanding", compute="_compute_contract_figures")
+    contract_overdue = fields.Monetary(
+        "Overdue",
+        compute="_compute_contract_overdue",
+        help="Past-due installments of the payment plan; without a plan, the open amounts of the invoices "
+        "past their due dates (each due date of their payment terms).",
+    )
+    payment_plan_locked = fields.Boolean(compute="_compute_payment_plan_locked")
 
     @api.depends("installment_ids.amount", "amount_total")
     def _compute_payment_plan_total(self):
@@ -53,6 +60,23 @@ class SaleOrder(models.Model):
                 order.contract_refunded,
                 order.contract_collected,
             )
+
+    def _compute_contract_overdue(self):
+        """The contract report's overdue figure (one rule, in its SQL)."""
+        ids = [i for i in self.ids if isinstance(i, int)]
+        rows = (
+            self.env["sale.contract.report"].sudo().search_read([("order_id", "in", ids)], ["amount_overdue"])
+        )
+        overdue = {row["id"]: row["amount_overdue"] for row in rows}
+        for order in self:
+            order.contract_overdue = overdue.get(order.id, 0.0)
+
+    @api.depends("state")
+    @api.depends_context("uid")
+    def _compute_payment_plan_locked(self):
+        manager = self.env["sale.order.installment"]._is_plan_manager()
+        for order in self:
+            order.payment_plan_locked = order.state == "sale" and not manager
 
     # --- contract figures (one query for all orders) --------------------------------------------------
     def _get_contract_figures(self):

@@ -301,6 +301,9 @@ class TestPaymentPlanIntegrity(CrmSalesFlowCommon):
                 }
             )
         self.assertEqual(deposit.due_date, date(2026, 3, 31))
+        # the form shows the plan read-only to him, editable to a manager
+        self.assertTrue(Form(as_salesman)._get_modifier("installment_ids", "readonly"))
+        self.assertFalse(Form(order.with_user(self.manager))._get_modifier("installment_ids", "readonly"))
 
         # a draft order's plan stays the salesman's to edit
         draft = self._create_order(installments=FIXED_PLAN)
