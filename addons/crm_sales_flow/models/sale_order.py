@@ -208,12 +208,19 @@ class SaleOrder(models.Model):
         }
 
     def _action_warn_plan_mismatch(self):
-        """Schedule one to-do for the salesperson of each confirmed order whose plan no longer sums to it."""
+        """Schedule one to-do for the salesperson of each confirmed order whose plan no longer sums to it;
+        mark it done once the plan matches again."""
         summary = self._get_plan_mismatch_summary()
-        for order in self.sudo().filtered(lambda o: o.state == "sale" and o.payment_plan_mismatch):
-            if order.activity_ids.filtered(lambda a, s=summary: a.summary == s):
-                continue
-            order.activity_schedule("mail.mail_activity_data_todo", **order._prepare_plan_mismatch_activity())
+        for order in self.sudo().filtered(lambda o: o.state == "sale" and o.installment_ids):
+            open_todo = order.activity_ids.filtered(lambda a, s=summary: a.summary == s)
+            if order.payment_plan_mismatch and not open_todo:
+                order.activity_schedule(
+                    "mail.mail_activity_data_todo", **order._prepare_plan_mismatch_activity()
+                )
+            elif open_todo and not order.payment_plan_mismatch:
+                open_todo.action_feedback(
+                    feedback=self.env._("The payment plan matches the order total again.")
+                )
 
     def action_allocate_payments(self):
         self._action_allocate_payments()

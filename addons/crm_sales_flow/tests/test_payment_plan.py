@@ -367,6 +367,14 @@ class TestPaymentPlanIntegrity(CrmSalesFlowCommon):
         # another change does not pile up to-dos
         order.order_line[-1].with_user(self.user).product_uom_qty = 2
         self.assertEqual(len(order.activity_ids.filtered(lambda a: "Payment plan" in (a.summary or ""))), 1)
+        # a manager adjusts the plan: the flag and the to-do go
+        with Form(order.with_user(self.manager)) as form:
+            with form.installment_ids.edit(1) as line:
+                line.fixed_amount = 600 + 200
+        self.assertEqual(order.payment_plan_total, 1200.0)
+        self.assertFalse(order.payment_plan_mismatch)
+        self.assertFalse(order.activity_ids.filtered(lambda a: "Payment plan" in (a.summary or "")))
+        self.assertFalse(self._report_row(order).plan_mismatch)
 
     def test_confirm_without_plan_unchanged(self):
         order = self._create_order()
