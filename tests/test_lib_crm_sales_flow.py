@@ -1,5 +1,6 @@
 """Unit tests of crm_sales_flow's pure algorithms (no Odoo)."""
 
+import random
 from datetime import date, datetime
 
 import pytest
@@ -134,15 +135,81 @@ def test_contract_figures_split_and_refund():
         },
     ]
     figures = finance.contract_figures(lines)
-    assert figures[1] == {"invoiced": 300.0, "collected": 150.0}
-    assert figures[2] == {"invoiced": 600.0, "collected": 250.0}
+    assert figures[1] == {"invoiced": 300.0, "refunded": 0.0, "collected": 150.0}
+    assert figures[2] == {"invoiced": 600.0, "refunded": 100.0, "collected": 250.0}
 
 
 def test_contract_figures_zero_total():
     lines = [
         {"order_id": 1, "move_id": 1, "line_total": 0, "move_total": 0, "move_residual": 0, "refund": False}
     ]
-    assert finance.contract_figures(lines) == {1: {"invoiced": 0.0, "collected": 0.0}}
+    assert finance.contract_figures(lines) == {1: {"invoiced": 0.0, "refunded": 0.0, "collected": 0.0}}
+
+
+def test_outstanding_after_credit_note():
+    # issue 11: an 11,500 order, 7,000 paid, a 1,150 credit note: the customer owes 3,350
+    assert finance.outstanding(11500, 10350, 1150, 7000) == 3350.0
+    # a full credit note and the order invoiced again: what the new invoice asks
+    assert finance.outstanding(1000, 1000, 1000, 400) == 600.0
+    # nothing invoiced yet, 300 received before the invoice
+    assert finance.outstanding(1000, 0, 0, 300) == 700.0
+
+
+def test_payments_before_invoice_count_as_collected():
+    lines = [
+        {
+            "order_id": 1,
+            "move_id": 1,
+            "line_total": 700,
+            "move_total": 700,
+            "move_residual": 700,
+            "refund": False,
+        }
+    ]
+    figures = finance.contract_figures(lines, {1: 300.0, 2: 50.0})
+    assert figures[1]["collected"] == 300.0
+    assert figures[2] == {"invoiced": 0.0, "refunded": 0.0, "collected": 50.0}
+
+
+def test_line_collected_is_the_rule_of_contract_figures():
+    rnd = random.Random(11)
+    lines = _random_invoice_lines(rnd, 300)
+    figures = finance.contract_figures(lines)
+    for order_id, fig in figures.items():
+        expected = sum(finance.line_collected(line) for line in lines if line["order_id"] == order_id)
+        assert fig["collected"] == round(expected, 2)
+
+
+def test_allocation_pays_exactly_what_was_collected():
+    """allocation.allocate spreads the finance rule's collected amount: never more, never less (up to the
+    plan's total)."""
+    rnd = random.Random(7)
+    lines = _random_invoice_lines(rnd, 200)
+    for order_id, fig in finance.contract_figures(lines).items():
+        plan = [
+            {"id": i, "amount": rnd.choice([100.0, 250.0, 333.33]), "due_date": date(2026, 1, 1 + i)}
+            for i in range(rnd.randint(1, 4))
+        ]
+        paid = allocation.allocate(plan, fig["collected"])
+        expected = min(max(fig["collected"], 0.0), sum(i["amount"] for i in plan))
+        assert abs(sum(paid.values()) - expected) < 0.005, order_id
+
+
+def _random_invoice_lines(rnd, count):
+    lines = []
+    for n in range(count):
+        move_total = rnd.choice([0.0, 100.0, 1000.0, 1234.56])
+        lines.append(
+            {
+                "order_id": rnd.randint(1, 20),
+                "move_id": n // 3,
+                "line_total": round(move_total * rnd.random(), 2),
+                "move_total": move_total,
+                "move_residual": round(move_total * rnd.choice([0.0, 0.25, 1.0, rnd.random()]), 2),
+                "refund": rnd.random() < 0.2,
+            }
+        )
+    return lines
 
 
 # --- RFM --------------------------------------------------------------------------------------------

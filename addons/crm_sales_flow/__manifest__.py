@@ -1,7 +1,7 @@
 {
     "name": "CRM Sales Flow: customer stages, SFA, contracts and collection",
     "summary": "Three-stage customer model, SFA to-dos, contracts with payment plans, collection and reconciliation, 360° timeline, RFM",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "website": "https://github.com/crm-flow-suite/crm-flow-suite",
     "author": "CRM Flow Suite",
@@ -23,6 +23,7 @@
         "views/crm_stage_views.xml",
         "views/crm_lead_views.xml",
         "views/sale_order_views.xml",
+        "views/account_payment_views.xml",
         "views/sale_order_installment_views.xml",
         "views/sale_contract_report_views.xml",
         "views/mail_activity_views.xml",

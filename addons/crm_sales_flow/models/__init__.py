@@ -1,5 +1,6 @@
 from . import (
     account_partial_reconcile,
+    account_payment,
     crm_customer_stage_history,
     crm_lead,
     crm_stage,
@@ -8,4 +9,5 @@ from . import (
     sale_contract_report,
     sale_order,
     sale_order_installment,
+    sale_order_line,
 )

@@ -7,7 +7,10 @@ class AccountPartialReconcile(models.Model):
     def _get_sale_orders_to_allocate(self):
         moves = (self.debit_move_id | self.credit_move_id).move_id.sudo()
         invoices = moves.filtered(lambda m: m.move_type in ("out_invoice", "out_refund"))
-        return invoices.invoice_line_ids.sale_line_ids.order_id.filtered("installment_ids")
+        # a payment matched to an order collects for it until it is reconciled
+        payments = moves.origin_payment_id.filtered("contract_order_id")
+        orders = invoices.invoice_line_ids.sale_line_ids.order_id | payments.contract_order_id
+        return orders.filtered("installment_ids")
 
     @api.model_create_multi
     def create(self, vals_list):
