@@ -88,7 +88,8 @@ class CrmOrderImport(models.TransientModel):
         try:
             header, rows = read_rows(self.filename or "", base64.b64decode(self.file or b""))
         except SpreadsheetError as exc:
-            raise UserError(self.env._("The file cannot be imported: %s", exc)) from exc
+            error = self.env["crm.lead.import.wizard"]._spreadsheet_error_text(exc)
+            raise UserError(self.env._("The file cannot be imported: %s", error)) from exc
         mapping = map_columns(header, COLUMN_ALIASES)
         missing = [col for col in REQUIRED_COLUMNS if col not in mapping]
         if missing:

@@ -14,7 +14,15 @@ MAX_ROWS = 100_000
 
 
 class SpreadsheetError(ValueError):
-    """The file cannot be read as a spreadsheet (corrupt, wrong type, empty, too large)."""
+    """The file cannot be read as a spreadsheet (corrupt, wrong type, empty, too large).
+
+    ``code`` and ``params`` name the problem, so that the caller can say it in the user's language; the
+    message is the English text."""
+
+    def __init__(self, code, message, **params):
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 def _cell_text(value):
@@ -33,13 +41,15 @@ def _read_xls(content):
     try:
         import xlrd  # optional dependency, checked by the manifest
     except ImportError as exc:  # pragma: no cover
-        raise SpreadsheetError("Reading .xls files needs the Python package xlrd.") from exc
+        raise SpreadsheetError("missing_xlrd", "Reading .xls files needs the Python package xlrd.") from exc
     try:
         book = xlrd.open_workbook(file_contents=content)
     except Exception as exc:
-        raise SpreadsheetError(f"The file is not a readable .xls workbook ({exc}).") from exc
+        raise SpreadsheetError(
+            "bad_xls", f"The file is not a readable .xls workbook ({exc}).", detail=str(exc)
+        ) from exc
     if not book.nsheets:
-        raise SpreadsheetError("The workbook has no sheet.")
+        raise SpreadsheetError("no_sheet", "The workbook has no sheet.")
     sheet = book.sheet_by_index(0)
     rows = []
     for r in range(sheet.nrows):
@@ -60,16 +70,22 @@ def _read_xlsx(content):
     try:
         import openpyxl
     except ImportError as exc:  # pragma: no cover
-        raise SpreadsheetError("Reading .xlsx files needs the Python package openpyxl.") from exc
+        raise SpreadsheetError(
+            "missing_openpyxl", "Reading .xlsx files needs the Python package openpyxl."
+        ) from exc
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise SpreadsheetError(f"The file is not a readable .xlsx workbook ({exc}).") from exc
+        raise SpreadsheetError(
+            "bad_xlsx", f"The file is not a readable .xlsx workbook ({exc}).", detail=str(exc)
+        ) from exc
     try:
         sheet = book.worksheets[0]
         rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     except Exception as exc:
-        raise SpreadsheetError(f"The .xlsx workbook could not be read ({exc}).") from exc
+        raise SpreadsheetError(
+            "bad_xlsx", f"The .xlsx workbook could not be read ({exc}).", detail=str(exc)
+        ) from exc
     finally:
         book.close()
     return rows
@@ -83,9 +99,9 @@ def _read_csv(content):
         except UnicodeDecodeError:
             continue
     else:  # pragma: no cover - gb18030 decodes any byte string
-        raise SpreadsheetError("The CSV file is neither UTF-8 nor GB18030 text.")
+        raise SpreadsheetError("bad_encoding", "The CSV file is neither UTF-8 nor GB18030 text.")
     if "\x00" in text:
-        raise SpreadsheetError("The CSV file contains binary data.")
+        raise SpreadsheetError("binary_csv", "The CSV file contains binary data.")
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -93,7 +109,7 @@ def _read_csv(content):
     try:
         return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), dialect)]
     except csv.Error as exc:
-        raise SpreadsheetError(f"The CSV file is malformed ({exc}).") from exc
+        raise SpreadsheetError("bad_csv", f"The CSV file is malformed ({exc}).", detail=str(exc)) from exc
 
 
 READERS = {"xls": _read_xls, "xlsx": _read_xlsx, "csv": _read_csv}
@@ -108,7 +124,11 @@ def file_kind(filename, content):
     ext = (filename or "").rsplit(".", 1)[-1].lower() if "." in (filename or "") else ""
     if ext in READERS:
         return ext
-    raise SpreadsheetError(f"Unsupported file type {ext or '(none)'}: use .xls, .xlsx or .csv.")
+    raise SpreadsheetError(
+        "unsupported_type",
+        f"Unsupported file type {ext or '(none)'}: use .xls, .xlsx or .csv.",
+        ext=ext or "-",
+    )
 
 
 def read_rows(filename, content, max_rows=MAX_ROWS):
@@ -117,17 +137,25 @@ def read_rows(filename, content, max_rows=MAX_ROWS):
     Raises :class:`SpreadsheetError` on an empty, corrupt, unsupported or oversized file.
     """
     if not content:
-        raise SpreadsheetError("The file is empty.")
+        raise SpreadsheetError("empty", "The file is empty.")
     kind = file_kind(filename, content)
     ext = (filename or "").rsplit(".", 1)[-1].lower() if "." in (filename or "") else ""
     if ext in READERS and ext != kind:
-        raise SpreadsheetError(f"The file is named .{ext} but its content is a .{kind} file.")
+        raise SpreadsheetError(
+            "kind_mismatch",
+            f"The file is named .{ext} but its content is a .{kind} file.",
+            ext=ext,
+            kind=kind,
+        )
     rows = [row for row in READERS[kind](content) if any(cell for cell in row)]
     if not rows:
-        raise SpreadsheetError("The file has no rows.")
+        raise SpreadsheetError("no_rows", "The file has no rows.")
     if len(rows) - 1 > max_rows:
         raise SpreadsheetError(
-            f"The file has {len(rows) - 1} rows; at most {max_rows} can be imported at once."
+            "too_many_rows",
+            f"The file has {len(rows) - 1} rows; at most {max_rows} can be imported at once.",
+            rows=len(rows) - 1,
+            max_rows=max_rows,
         )
     header = rows[0]
     width = len(header)

@@ -309,6 +309,8 @@ class CrmLead(PoolMixin, models.Model):
     def _compute_lead_score_breakdown(self):
         """Which rules and events make the score, explained now by the Python form of the algorithm;
         pending when the rules changed since the scoring job last ran and give another score."""
+        # deferred scores first: scoring them later, inside the loop, would invalidate what it assigns
+        self._lead_score_flush_pending()
         ids = [lead._origin.id for lead in self if lead._origin.id]
         results = {}
         if ids:
@@ -353,8 +355,14 @@ class CrmLead(PoolMixin, models.Model):
                 )
                 for item in items
             )
+            head = "<thead><tr><th>%s</th><th>%s</th><th class='text-end'>%s</th></tr></thead>" % (
+                escape(self.env._("Kind")),
+                escape(self.env._("Rule or event")),
+                escape(self.env._("Points")),
+            )
             lead.lead_score_html = (
-                "<table class='table table-sm o_crm_leads_breakdown'><tbody>%s</tbody></table>" % rows
+                "<table class='table table-sm o_crm_leads_breakdown'>%s<tbody>%s</tbody></table>"
+                % (head, rows)
             )
 
     @api.model
@@ -727,8 +735,24 @@ class CrmLead(PoolMixin, models.Model):
         return version > int(icp.get_param("crm_leads.score_rules_applied", 0) or 0)
 
     def action_lead_score_recompute(self):
+        """Rescore now and tell the user the result (the form reloads with it)."""
         self.env["crm.lead"]._lead_score_ids(self.ids)
-        return True
+        message = (
+            self.env._(
+                "Score recomputed: %(score)s (grade %(grade)s).", score=self.lead_score, grade=self.lead_grade
+            )
+            if len(self) == 1
+            else self.env._("%(count)s leads rescored.", count=len(self))
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "message": message,
+                "type": "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     # ------------------------------------------------------------------
     # Pool facts

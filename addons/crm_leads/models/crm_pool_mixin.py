@@ -383,7 +383,10 @@ class PoolMixin:
                 "res_id": record.id,
                 "user_id": record.user_id.id,
                 "activity_type_id": activity_type.id if activity_type else False,
-                "summary": self.env._("Follow up or it returns to the pool"),
+                # in the owner's language: the job runs in nobody's
+                "summary": record.with_context(lang=record.user_id.lang).env._(
+                    "Follow up or it returns to the pool"
+                ),
                 "date_deadline": fields.Date.to_date(due_by_id[record.id]),
             }
             for record in records

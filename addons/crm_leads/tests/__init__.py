@@ -4,6 +4,7 @@ from . import (
     test_install,
     test_intake,
     test_intake_concurrency,
+    test_lead_form,
     test_pool,
     test_pool_concurrency,
     test_pool_doors,

@@ -118,3 +118,17 @@ class TestImport(CrmLeadsCommon):
             line.field_name = "name"
         with self.assertRaisesRegex(UserError, "Two columns"):
             wizard.action_import()
+
+    def test_file_errors_in_the_users_language(self):
+        """The spreadsheet library speaks English; the user reads the whole message in his language."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["crm_leads"], ["zh_CN"], overwrite=True)
+        wizard = (
+            self.env["crm.lead.import.wizard"]
+            .with_context(lang="zh_CN")
+            .create({"file": base64.b64encode(b"name\nx\x00y"), "filename": "leads.csv"})
+        )
+        with self.assertRaises(UserError) as caught:
+            wizard._read_file()
+        self.assertIn("CSV 文件包含二进制数据。", str(caught.exception))
+        self.assertNotIn("binary", str(caught.exception))

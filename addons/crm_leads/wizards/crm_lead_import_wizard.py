@@ -1,6 +1,6 @@
 import base64
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..lib import dedupe, scoring
@@ -63,14 +63,47 @@ class CrmLeadImportWizard(models.TransientModel):
     error_file = fields.Binary("Rejected rows", readonly=True, attachment=False)
     error_filename = fields.Char(readonly=True)
 
+    @api.model
+    def _spreadsheet_error_text(self, error):
+        """A :class:`SpreadsheetError` in the user's language (the library only knows English)."""
+        texts = {
+            "missing_xlrd": lambda p: self.env._("Reading .xls files needs the Python package xlrd."),
+            "missing_openpyxl": lambda p: self.env._(
+                "Reading .xlsx files needs the Python package openpyxl."
+            ),
+            "bad_xls": lambda p: self.env._("The file is not a readable .xls workbook (%(detail)s).", **p),
+            "bad_xlsx": lambda p: self.env._("The file is not a readable .xlsx workbook (%(detail)s).", **p),
+            "no_sheet": lambda p: self.env._("The workbook has no sheet."),
+            "bad_encoding": lambda p: self.env._("The CSV file is neither UTF-8 nor GB18030 text."),
+            "binary_csv": lambda p: self.env._("The CSV file contains binary data."),
+            "bad_csv": lambda p: self.env._("The CSV file is malformed (%(detail)s).", **p),
+            "unsupported_type": lambda p: self.env._(
+                "Unsupported file type %(ext)s: use .xls, .xlsx or .csv.", **p
+            ),
+            "empty": lambda p: self.env._("The file is empty."),
+            "kind_mismatch": lambda p: self.env._(
+                "The file is named .%(ext)s but its content is a .%(kind)s file.", **p
+            ),
+            "no_rows": lambda p: self.env._("The file has no rows."),
+            "too_many_rows": lambda p: self.env._(
+                "The file has %(rows)s rows; at most %(max_rows)s can be imported at once.", **p
+            ),
+        }
+        text = texts.get(error.code)
+        return text(error.params) if text else str(error)
+
     def _read_file(self):
         self.ensure_one()
         try:
             return read_rows(self.filename or "", base64.b64decode(self.file or b""))
         except SpreadsheetError as exc:
             raise UserError(
-                self.env._("Cannot read %(file)s: %(error)s", file=self.filename or "-", error=exc)
-            )
+                self.env._(
+                    "Cannot read %(file)s: %(error)s",
+                    file=self.filename or "-",
+                    error=self._spreadsheet_error_text(exc),
+                )
+            ) from exc
 
     def _reopen(self):
         return {

@@ -463,20 +463,20 @@ class ResPartner(models.Model):
         vals_list = []
         for partner in self.sudo().browse(sorted(set(late) - set(existing.mapped("res_id")))):
             last, interval, days = late[partner.id]
+            owner = partner.user_id or self.env.ref("base.user_admin")
+            env = self.with_context(lang=owner.lang).env  # the owner's language: the job runs in none
             vals_list.append(
                 {
                     "res_model_id": model_id,
                     "res_id": partner.id,
                     "activity_type_id": activity_type.id,
-                    "summary": self.env._(
-                        "Churn risk: no purchase for %(days)s days", days=(today - last).days
-                    ),
-                    "note": self.env._(
+                    "summary": env._("Churn risk: no purchase for %(days)s days", days=(today - last).days),
+                    "note": env._(
                         "Last invoice on %(last)s; the customer usually buys every %(interval)s days.",
                         last=last,
                         interval=round(interval),
                     ),
-                    "user_id": (partner.user_id or self.env.ref("base.user_admin")).id,
+                    "user_id": owner.id,
                     "date_deadline": today,
                 }
             )

@@ -242,6 +242,20 @@ class SaleOrderInstallment(models.Model):
         ]
 
     @api.model
+    def _prepare_reminder_activity_values(self, owner, model_id, activity_type):
+        """The reminder to-do of this installment, written in its owner's language (the job runs in none)."""
+        self.ensure_one()
+        env = self.with_context(lang=owner.lang).env
+        return {
+            "res_model_id": model_id,
+            "res_id": self.order_id.id,
+            "activity_type_id": activity_type.id,
+            "summary": env._("Collect installment %(name)s", name=self.display_name),
+            "note": env._("%(amount)s due on %(date)s", amount=self.residual, date=self.due_date),
+            "user_id": owner.id,
+            "date_deadline": self.due_date,
+        }
+
     def _cron_installment_reminders(self):
         """Refresh due states and schedule one reminder to-do per installment due within its reminder days."""
         today = fields.Date.context_today(self)
@@ -254,16 +268,9 @@ class SaleOrderInstallment(models.Model):
             return self.env["mail.activity"]
         model_id = self.env["ir.model"]._get_id("sale.order")
         activity_type = self.env.ref("mail.mail_activity_data_todo")
+        admin = self.env.ref("base.user_admin")
         vals_list = [
-            {
-                "res_model_id": model_id,
-                "res_id": inst.order_id.id,
-                "activity_type_id": activity_type.id,
-                "summary": self.env._("Collect installment %(name)s", name=inst.display_name),
-                "note": self.env._("%(amount)s due on %(date)s", amount=inst.residual, date=inst.due_date),
-                "user_id": (inst.order_id.user_id or self.env.ref("base.user_admin")).id,
-                "date_deadline": inst.due_date,
-            }
+            inst._prepare_reminder_activity_values(inst.order_id.user_id or admin, model_id, activity_type)
             for inst in due
         ]
         due.write({"reminder_done": True})

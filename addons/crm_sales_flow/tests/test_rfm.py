@@ -116,3 +116,17 @@ class TestRfm(CrmSalesFlowCommon):
             self.customer.id
         ]
         self.assertEqual((last, count, amount), (date(2026, 3, 1), 2, 500.0))
+
+    def test_churn_warning_in_the_owners_language(self):
+        """The job runs in no one's language: the to-do is written in its owner's."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["crm_sales_flow"], ["zh_CN"], overwrite=True)
+        self.user.lang = "zh_CN"
+        sleeper = self.env["res.partner"].create(
+            {"name": "Sleeper", "is_company": True, "user_id": self.user.id}
+        )
+        for day in ("2025-06-01", "2025-07-01"):
+            self._invoice_on(sleeper, day, qty=1)
+        with freeze_time("2026-04-20"):
+            self.env["res.partner"].with_context(lang="en_US")._cron_compute_rfm()
+        self.assertEqual(sleeper.activity_ids.summary, "流失风险：已 293 天未购买")

@@ -353,7 +353,10 @@ class ServiceTicket(models.Model):
             "res_id": self.id,
             "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
             "user_id": manager.id,
-            "summary": self.env._("SLA breached: %(ticket)s", ticket=self.display_name),
+            # in the manager's language: the job runs in none
+            "summary": self.with_context(lang=manager.lang).env._(
+                "SLA breached: %(ticket)s", ticket=self.display_name
+            ),
             "date_deadline": fields.Date.context_today(self),
         }
 
