@@ -1,8 +1,9 @@
 import json
+from unittest.mock import patch
 
-from odoo import Command
-from odoo.tests import HttpCase, tagged
-from odoo.tools import mute_logger
+from odoo import Command, http
+from odoo.tests import HttpCase, TransactionCase, tagged
+from odoo.tools import config, mute_logger
 
 
 @tagged("post_install", "-at_install")
@@ -255,3 +256,14 @@ class TestIntake(HttpCase):
     def test_get_not_allowed(self):
         res = self.url_open(self.url)
         self.assertEqual(res.status_code, 405)
+
+
+@tagged("post_install", "-at_install")
+class TestIntakeDatabase(TransactionCase):
+    """On a server with several databases, the route answers on the database Odoo's dbfilter gives the
+    host (as the README says): the form of erp.example.com posts to the database 'erp'."""
+
+    def test_dbfilter_picks_the_database_of_the_host(self):
+        with patch.dict(config.options, {"dbfilter": "^%d$", "db_name": ""}):
+            self.assertEqual(http.db_filter(["erp", "shop", "erp_test"], host="erp.example.com"), ["erp"])
+            self.assertEqual(http.db_filter(["erp", "shop"], host="shop.example.com:8069"), ["shop"])
