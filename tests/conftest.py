@@ -2,6 +2,7 @@
 
 import ast
 import importlib.util
+import os
 import sys
 from pathlib import Path
 
@@ -41,3 +42,33 @@ def load_lib(module, name):
 @pytest.fixture(params=MODULES)
 def module_dir(request):
     return ADDONS / request.param
+
+
+def _pg_connect():
+    """A connection to the local PostgreSQL (the test command's role), or None where it is unreachable."""
+    try:
+        import psycopg2
+    except ImportError:
+        return None
+    try:
+        return psycopg2.connect(
+            host=os.environ.get("PGHOST", "127.0.0.1"),
+            port=int(os.environ.get("PGPORT", 5432)),
+            user=os.environ.get("ODOO_DB_USER", "odoo"),
+            password=os.environ.get("ODOO_DB_PASSWORD", "odoo"),
+            dbname="postgres",
+            connect_timeout=3,
+        )
+    except psycopg2.OperationalError:
+        return None
+
+
+@pytest.fixture(scope="module")
+def cursor():
+    """A PostgreSQL cursor for the checks of the SQL forms of lib/ algorithms (skipped without one)."""
+    conn = _pg_connect()
+    if conn is None:
+        pytest.skip("PostgreSQL is not reachable: the SQL forms are not checked here")
+    with conn, conn.cursor() as cr:
+        yield cr
+    conn.close()

@@ -5,7 +5,6 @@ without a reachable PostgreSQL these checks are skipped, the pure ones still run
 """
 
 import datetime
-import os
 import random
 
 import pytest
@@ -86,34 +85,6 @@ def test_sql_placeholders_match_params():
 def test_same_condition_tested_once():
     text, _params = scoring.score_sql(RULES, COLUMNS)
     assert text.count("btrim(") == 1, "the two email rules share one test, their points summed"
-
-
-def _connect():
-    try:
-        import psycopg2
-    except ImportError:
-        return None
-    try:
-        return psycopg2.connect(
-            host=os.environ.get("PGHOST", "127.0.0.1"),
-            port=int(os.environ.get("PGPORT", 5432)),
-            user=os.environ.get("ODOO_DB_USER", "odoo"),
-            password=os.environ.get("ODOO_DB_PASSWORD", "odoo"),
-            dbname="postgres",
-            connect_timeout=3,
-        )
-    except psycopg2.OperationalError:
-        return None
-
-
-@pytest.fixture(scope="module")
-def cursor():
-    conn = _connect()
-    if conn is None:
-        pytest.skip("PostgreSQL is not reachable: the SQL form of the scoring is not checked here")
-    with conn, conn.cursor() as cr:
-        yield cr
-    conn.close()
 
 
 def _random_leads(seed, count=400):

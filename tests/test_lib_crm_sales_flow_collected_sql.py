@@ -14,34 +14,6 @@ from conftest import load_lib
 finance = load_lib("crm_sales_flow", "finance")
 
 
-def _connect():
-    try:
-        import psycopg2
-    except ImportError:
-        return None
-    try:
-        return psycopg2.connect(
-            host=os.environ.get("PGHOST", "127.0.0.1"),
-            port=int(os.environ.get("PGPORT", 5432)),
-            user=os.environ.get("ODOO_DB_USER", "odoo"),
-            password=os.environ.get("ODOO_DB_PASSWORD", "odoo"),
-            dbname="postgres",
-            connect_timeout=3,
-        )
-    except psycopg2.OperationalError:
-        return None
-
-
-@pytest.fixture(scope="module")
-def cursor():
-    conn = _connect()
-    if conn is None:
-        pytest.skip("PostgreSQL is not reachable: the SQL form of the collected rule is not checked here")
-    with conn, conn.cursor() as cr:
-        yield cr
-    conn.close()
-
-
 def _lines(seed, count=300):
     rnd = random.Random(seed)
     lines = []

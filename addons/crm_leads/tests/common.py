@@ -1,5 +1,23 @@
+import time
+
 from odoo.tests import new_test_user
 from odoo.tests.common import TransactionCase
+
+
+def waiting_for_a_lock(cr, timeout=15):
+    """Whether another connection of this database waits on a lock within ``timeout`` seconds (tests of
+    two transactions at once, on real cursors)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        cr.rollback()  # pg_stat_activity is a snapshot per transaction
+        cr.execute(
+            """SELECT count(*) FROM pg_stat_activity
+                WHERE datname = current_database() AND wait_event_type = 'Lock'"""
+        )
+        if cr.fetchone()[0]:
+            return True
+        time.sleep(0.1)
+    return False
 
 
 class CrmLeadsCommon(TransactionCase):

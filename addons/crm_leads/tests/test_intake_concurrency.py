@@ -1,5 +1,4 @@
 import threading
-import time
 
 from psycopg2.errors import SerializationFailure
 
@@ -7,24 +6,13 @@ from odoo import SUPERUSER_ID, api
 from odoo.tests import tagged
 from odoo.tests.common import TransactionCase
 
+from .common import waiting_for_a_lock
+
 
 @tagged("post_install", "-at_install")
 class TestIntakeConcurrency(TransactionCase):
     """Two identical web posts at the same moment, on two database connections, as two requests of
     Odoo's server: exactly one lead is created."""
-
-    def _waiting_for_a_lock(self, cr, timeout=15):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            cr.rollback()  # pg_stat_activity is a snapshot per transaction
-            cr.execute(
-                """SELECT count(*) FROM pg_stat_activity
-                    WHERE datname = current_database() AND wait_event_type = 'Lock'"""
-            )
-            if cr.fetchone()[0]:
-                return True
-            time.sleep(0.1)
-        return False
 
     def test_two_identical_posts_create_one_lead(self):
         with self.registry.cursor() as cr:
@@ -67,7 +55,7 @@ class TestIntakeConcurrency(TransactionCase):
                 first_cr.flush()
                 thread = threading.Thread(target=second_post, name="second post")
                 thread.start()
-                self.assertTrue(self._waiting_for_a_lock(watch_cr), "the second post waits for the first")
+                self.assertTrue(waiting_for_a_lock(watch_cr), "the second post waits for the first")
                 first_cr.commit()
             thread.join(60)
             self.assertFalse(thread.is_alive())

@@ -1,8 +1,8 @@
 import logging
 import threading
-import time
 
 from odoo import SUPERUSER_ID, Command, api, fields
+from odoo.addons.crm_leads.tests.common import waiting_for_a_lock
 from odoo.tests import tagged
 from odoo.tests.common import TransactionCase
 
@@ -60,20 +60,6 @@ class TestCronConcurrency(TransactionCase):
             env["res.partner"].browse(partner_id).unlink()
             env["ir.config_parameter"].set_param("crm_sales_flow.stage_cron_last_id", 0)
 
-    def _waiting_for_a_lock(self, cr, timeout=15):
-        """Whether another connection of this database waits on a row lock, within ``timeout`` s."""
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            cr.rollback()  # pg_stat_activity is a snapshot per transaction
-            cr.execute(
-                """SELECT left(query, 120) FROM pg_stat_activity
-                    WHERE datname = current_database() AND wait_event_type = 'Lock'"""
-            )
-            if cr.fetchall():
-                return True
-            time.sleep(0.1)
-        return False
-
     def test_stage_job_retries_after_the_rfm_job_wrote_the_same_customer(self):
         partner_id, lead_id, invoice_id = self._make_customer()
         errors = []
@@ -101,7 +87,7 @@ class TestCronConcurrency(TransactionCase):
                 rfm_cr.flush()
                 thread = threading.Thread(target=stage_job, name="stage job")
                 thread.start()
-                self.assertTrue(self._waiting_for_a_lock(watch_cr), "the stage job waits on the row")
+                self.assertTrue(waiting_for_a_lock(watch_cr), "the stage job waits on the row")
                 rfm_cr.commit()
             thread.join(60)
             self.assertFalse(thread.is_alive())
