@@ -1,9 +1,9 @@
 import logging
-import threading
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
+from odoo.addons.crm_leads.models.cron_batch import may_commit
 from odoo.addons.stock.models.stock_rule import ProcurementException
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
@@ -503,12 +503,12 @@ class CrmInventoryGap(models.Model):
         rows = [row for row in self._compute_gap_rows(warehouses, products) if row["order_qty"] > 0]
         batch_size = batch_size or len(rows) or 1
         done, failed = 0, []
-        testing = getattr(threading.current_thread(), "testing", False)
+        commit = may_commit(self.env)
         for start in range(0, len(rows), batch_size):
             count, errors = self._action_procure_rows(rows[start : start + batch_size])
             done += count
             failed += errors
-            if not testing and batch_size < len(rows):
+            if commit and batch_size < len(rows):
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return done, failed
 

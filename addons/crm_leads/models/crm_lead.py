@@ -316,7 +316,7 @@ class CrmLead(PoolMixin, models.Model):
         if ids:
             rules = self.env["crm.lead.score.rule"]._get_scoring_rules()
             params = self._lead_score_params()
-            leads, events = self._lead_score_gather(ids)
+            leads, events = self._lead_score_gather(ids, params)
             results = scoring.score_leads(
                 leads,
                 rules,
@@ -468,11 +468,11 @@ class CrmLead(PoolMixin, models.Model):
         return res
 
     @api.model
-    def _lead_score_gather(self, lead_ids):
+    def _lead_score_gather(self, lead_ids, params=None):
         """Facts of the leads and their events, in three queries: ``(leads, events_by_lead)``, the
         input of :func:`lib.scoring.score_leads` (the explanation of the scores)."""
         cr = self.env.cr
-        self._lead_score_flush_facts()
+        self._lead_score_flush_facts(params or self._lead_score_params())
         cr.execute(
             SQL(
                 """SELECT id, country_id, industry_id, employee_count, source_id, email_from, phone,
@@ -604,10 +604,10 @@ class CrmLead(PoolMixin, models.Model):
         )
 
     @api.model
-    def _lead_score_flush_facts(self):
+    def _lead_score_flush_facts(self, params):
         """Write to the database the facts the scoring statements read, and only those (a flush of every
         model would recompute unrelated fields in the middle of the caller's flow)."""
-        fnames = SCORE_FACT_FIELDS + (["automated_probability"] if self._lead_score_params()["blend"] else [])
+        fnames = SCORE_FACT_FIELDS + (["automated_probability"] if params["blend"] else [])
         self.env["crm.lead"].flush_model(fnames)
         self.env["crm.lead.score.event"].flush_model()
 
@@ -629,9 +629,9 @@ class CrmLead(PoolMixin, models.Model):
         """Score the leads ``lead_ids`` now: one statement whatever their number. Returns how many."""
         if not lead_ids:
             return 0
-        self._lead_score_flush_facts()
-        rules = self.env["crm.lead.score.rule"]._get_scoring_rules() if rules is None else rules
         params = params or self._lead_score_params()
+        self._lead_score_flush_facts(params)
+        rules = self.env["crm.lead.score.rule"]._get_scoring_rules() if rules is None else rules
         ids = sorted(set(lead_ids))
         self.env.cr.execute(
             self._lead_score_sql(

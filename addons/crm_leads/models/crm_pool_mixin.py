@@ -70,13 +70,12 @@ class PoolMixin:
             owners.append(owner)
             new_list.append(vals)
         records = super().create(new_list)
-        for record, owner in zip(records, owners, strict=True):
-            if record.pool_id and not owner:
-                record._pool_check_member(self.env.user)
         by_owner = {}
         for record, owner in zip(records, owners, strict=True):
             if owner:
                 by_owner.setdefault(owner, []).append(record.id)
+            elif record.pool_id:
+                record._pool_check_member(self.env.user)
         for owner, ids in by_owner.items():
             self.browse(ids)._pool_change_owner(self.env["res.users"].browse(owner))
         return records

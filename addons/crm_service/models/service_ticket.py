@@ -1,4 +1,3 @@
-import threading
 from collections import defaultdict
 from datetime import timedelta
 from math import ceil
@@ -6,6 +5,7 @@ from math import ceil
 from pytz import utc
 
 from odoo import Command, api, fields, models
+from odoo.addons.crm_leads.models.cron_batch import may_commit
 from odoo.exceptions import UserError
 from odoo.tools import email_split
 
@@ -372,7 +372,7 @@ class ServiceTicket(models.Model):
     @api.model
     def _cron_sla_check(self, batch_size=500):
         """Flag breached tickets and escalate them, in batches committed one by one (resumable)."""
-        testing = getattr(threading.current_thread(), "testing", False)
+        commit = may_commit(self.env)
         now = fields.Datetime.now()
         last_id = 0
         while True:
@@ -382,7 +382,7 @@ class ServiceTicket(models.Model):
                 break
             last_id = tickets[-1].id
             tickets._action_refresh_sla_breach(now)
-            if not testing:
+            if commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             if len(tickets) < batch_size:
                 break
@@ -391,7 +391,7 @@ class ServiceTicket(models.Model):
             if not tickets:
                 break
             tickets._action_escalate()
-            if not testing:
+            if commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             if len(tickets) < batch_size:
                 break
