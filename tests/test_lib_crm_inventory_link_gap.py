@@ -75,3 +75,50 @@ def test_compute_gaps_batch_and_merge():
     assert results[0]["order_qty"] == 12
     assert results[1]["order_qty"] == 0
     assert results[2]["order_qty"] == 4
+
+
+@pytest.mark.parametrize(
+    "qty, min_qty, multiple, factor, rounding, expected",
+    [
+        # bought by the dozen: a minimum of 5 dozen (60 units, converted by the model)
+        (7, 60, 0, 12, 0.01, 60.0),
+        # 65 units = 5.4166 dozen, rounded up to 5.42 dozen, never down to 5.41 (less than the gap)
+        (65, 60, 0, 12, 0.01, 65.04),
+        (65, 60, 0, 12, 1, 72.0),
+        # packaging of 6 units, then whole dozens
+        (61, 0, 6, 12, 1, 72.0),
+        (0, 60, 0, 12, 1, 0.0),
+    ],
+)
+def test_round_order_qty_in_vendor_unit(qty, min_qty, multiple, factor, rounding, expected):
+    assert gap.round_order_qty(
+        qty, min_qty, multiple, vendor_factor=factor, vendor_rounding=rounding
+    ) == pytest.approx(expected)
+
+
+def test_vendor_qty_rounds_up_and_is_stable():
+    ordered = gap.to_vendor_qty(7, vendor_factor=12, vendor_rounding=0.01)
+    assert ordered == pytest.approx(0.59)
+    assert ordered * 12 >= 7, "what is ordered covers the gap: the next run finds nothing to order"
+    assert gap.to_vendor_qty(ordered * 12, vendor_factor=12, vendor_rounding=0.01) == pytest.approx(ordered)
+
+
+@pytest.mark.parametrize(
+    "row, expected",
+    [
+        ({"supply_method": "buy", "vendor_id": 3}, False),
+        ({"supply_method": "buy", "vendor_id": False}, gap.ISSUE_NO_VENDOR),
+        ({"supply_method": "manufacture", "has_bom": True}, False),
+        ({"supply_method": "manufacture", "has_bom": False}, gap.ISSUE_NO_BOM),
+        ({"supply_method": "other"}, gap.ISSUE_NO_ROUTE),
+        ({}, gap.ISSUE_NO_ROUTE),
+    ],
+)
+def test_procure_issue(row, expected):
+    assert gap.procure_issue(row) == expected
+
+
+def test_gap_row_carries_its_issue():
+    res = gap.compute_gap_row({"outgoing": 4, "supply_method": "other"})
+    assert res["order_qty"] == 4
+    assert res["procure_issue"] == gap.ISSUE_NO_ROUTE

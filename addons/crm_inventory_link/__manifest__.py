@@ -21,6 +21,7 @@
         "views/crm_inventory_gap_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/crm_order_import_views.xml",
+        "wizards/crm_inventory_gap_order_views.xml",
         "views/crm_inventory_link_menus.xml",
     ],
     "demo": [],

@@ -11,7 +11,10 @@ Definitions (all quantities in the product's unit of measure):
 * ``supply`` = on hand + incoming receipts + draft RFQs + draft manufacturing orders
   (confirmed manufacturing orders are incoming moves already);
 * ``gap`` = demand - supply; the order quantity is the positive gap raised to the vendor's
-  minimum quantity and rounded up to the packaging multiple.
+  minimum quantity, rounded up to the packaging multiple, then rounded up in the vendor's unit
+  (``vendor_factor`` product units per vendor unit, ``vendor_rounding`` the rounding of that unit).
+
+The vendor's minimum arrives here already converted into the product's unit by the model.
 """
 
 import math
@@ -33,19 +36,61 @@ NUMBER_KEYS = (
 )
 
 
-def round_order_qty(gap, min_qty=0.0, multiple=0.0, precision=EPSILON):
-    """Quantity to order for a positive ``gap``: at least ``min_qty``, a whole number of ``multiple``.
+ISSUE_NO_ROUTE = "no_route"
+ISSUE_NO_VENDOR = "no_vendor"
+ISSUE_NO_BOM = "no_bom"
+
+
+def round_up(qty, step, precision=EPSILON):
+    """``qty`` rounded up to a whole number of ``step`` (unchanged without a step).
+
+    >>> round_up(7, 4)
+    8.0
+    """
+    if not step or step <= precision:
+        return float(qty)
+    return math.ceil(qty / step - precision) * step
+
+
+def to_vendor_qty(qty, vendor_factor=1.0, vendor_rounding=0.0, precision=EPSILON):
+    """``qty`` (product unit) in the vendor's unit, rounded up to the rounding of that unit.
+
+    >>> to_vendor_qty(65, vendor_factor=12, vendor_rounding=0.01)
+    5.42
+    """
+    factor = vendor_factor if vendor_factor and vendor_factor > precision else 1.0
+    return float(round(round_up(qty / factor, vendor_rounding, precision), 6))
+
+
+def round_order_qty(
+    gap, min_qty=0.0, multiple=0.0, precision=EPSILON, vendor_factor=1.0, vendor_rounding=0.0
+):
+    """Quantity to order for a positive ``gap``: at least ``min_qty``, a whole number of ``multiple``,
+    rounded up in the vendor's unit; all in the product's unit.
 
     >>> round_order_qty(7, min_qty=10, multiple=4)
     12.0
+    >>> round_order_qty(7, min_qty=60, vendor_factor=12, vendor_rounding=1)
+    60.0
     """
     if gap is None or gap <= precision:
         return 0.0
-    qty = max(float(gap), float(min_qty or 0.0))
-    if multiple and multiple > precision:
-        packs = math.ceil(qty / multiple - precision)
-        qty = packs * multiple
-    return float(round(qty, 6))
+    qty = round_up(max(float(gap), float(min_qty or 0.0)), multiple, precision)
+    factor = vendor_factor if vendor_factor and vendor_factor > precision else 1.0
+    return float(round(to_vendor_qty(qty, factor, vendor_rounding, precision) * factor, 6))
+
+
+def procure_issue(row):
+    """Why the row cannot be procured (one of the ``ISSUE_*`` codes), or ``False``.
+
+    A row needs a Buy or Manufacture route; to buy, a vendor; to manufacture, a bill of materials.
+    """
+    method = row.get("supply_method")
+    if method == "buy":
+        return False if row.get("vendor_id") else ISSUE_NO_VENDOR
+    if method == "manufacture":
+        return False if row.get("has_bom") else ISSUE_NO_BOM
+    return ISSUE_NO_ROUTE
 
 
 def compute_gap_row(row, include_opportunities=False, precision=EPSILON):
@@ -65,8 +110,16 @@ def compute_gap_row(row, include_opportunities=False, precision=EPSILON):
         demand=round(demand, 6),
         supply=round(supply, 6),
         gap=round(gap, 6),
-        order_qty=round_order_qty(gap, values["vendor_min_qty"], values["multiple"], precision),
+        order_qty=round_order_qty(
+            gap,
+            values["vendor_min_qty"],
+            values["multiple"],
+            precision,
+            row.get("vendor_factor") or 1.0,
+            row.get("vendor_rounding") or 0.0,
+        ),
     )
+    result["procure_issue"] = procure_issue(result)
     return result
 
 

@@ -1,5 +1,6 @@
 from . import (
     crm_inventory_gap,
+    crm_inventory_gap_procurement,
     crm_lead,
     crm_lead_line,
     product_product,

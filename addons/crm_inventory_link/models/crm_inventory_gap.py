@@ -3,12 +3,18 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
-from odoo.addons.crm_leads.models.cron_batch import may_commit
-from odoo.addons.stock.models.stock_rule import ProcurementException
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from ..lib.gap import compute_gaps, merge_rows
+from ..lib.gap import (
+    EPSILON,
+    ISSUE_NO_BOM,
+    ISSUE_NO_ROUTE,
+    ISSUE_NO_VENDOR,
+    compute_gaps,
+    merge_rows,
+    to_vendor_qty,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -50,17 +56,124 @@ class CrmInventoryGap(models.Model):
     demand = fields.Float(digits="Product Unit of Measure", readonly=True, aggregator="sum")
     supply = fields.Float(digits="Product Unit of Measure", readonly=True, aggregator="sum")
     gap = fields.Float(digits="Product Unit of Measure", readonly=True, aggregator="sum")
-    vendor_id = fields.Many2one("res.partner", readonly=True)
-    vendor_min_qty = fields.Float(string="Vendor Minimum", digits="Product Unit of Measure", readonly=True)
+    supplier_id = fields.Many2one(
+        "product.supplierinfo",
+        string="Vendor",
+        domain="[('product_tmpl_id', '=', product_tmpl_id), '|', ('product_id', '=', False), "
+        "('product_id', '=', product_id)]",
+        help="The vendor line procurement buys from: the one Odoo selects for the quantity, or the one "
+        "chosen here.",
+    )
+    vendor_id = fields.Many2one(
+        "res.partner", string="Vendor Contact", related="supplier_id.partner_id", store=True, readonly=True
+    )
+    vendor_min_qty = fields.Float(
+        string="Vendor Minimum",
+        digits="Product Unit of Measure",
+        compute="_compute_vendor_min_qty",
+        store=True,
+        help="The vendor's minimum quantity, converted from the purchase unit into the product's unit.",
+    )
     multiple = fields.Float(digits="Product Unit of Measure", readonly=True)
-    order_qty = fields.Float(
-        string="To Order", digits="Product Unit of Measure", readonly=True, aggregator="sum"
+    order_qty = fields.Float(string="To Order", digits="Product Unit of Measure", aggregator="sum")
+    purchase_uom_id = fields.Many2one(related="product_id.uom_po_id", string="Purchase Unit")
+    purchase_qty = fields.Float(
+        string="To Order (Purchase Unit)",
+        digits="Product Unit of Measure",
+        compute="_compute_purchase_qty",
+        help="What a request for quotation orders: the quantity to order in the vendor's unit, rounded up.",
+    )
+    manual_order = fields.Boolean(
+        string="Changed by a Buyer",
+        readonly=True,
+        help="The quantity or the vendor was changed on the report: ordering keeps them.",
     )
     supply_method = fields.Selection(
         [("buy", "Buy"), ("manufacture", "Manufacture"), ("other", "Other")],
         readonly=True,
         default="other",
     )
+    procure_issue = fields.Selection(
+        [
+            (ISSUE_NO_ROUTE, "No Buy or Manufacture route"),
+            (ISSUE_NO_VENDOR, "No vendor"),
+            (ISSUE_NO_BOM, "No bill of materials"),
+            ("error", "Procurement failed"),
+        ],
+        string="Cannot Be Procured",
+        readonly=True,
+    )
+    procure_error = fields.Char(string="Procurement Error", readonly=True)
+
+    @api.depends("supplier_id.min_qty", "product_id.uom_po_id", "product_id.uom_id")
+    def _compute_vendor_min_qty(self):
+        for gap in self:
+            uom = gap.product_id.uom_po_id
+            gap.vendor_min_qty = uom._compute_quantity(
+                gap.supplier_id.min_qty, gap.product_id.uom_id, round=False
+            )
+
+    @api.depends("order_qty", "product_id.uom_po_id", "supply_method")
+    def _compute_purchase_qty(self):
+        for gap in self:
+            uom = gap.product_id.uom_po_id
+            if gap.supply_method != "buy" or not uom:
+                gap.purchase_qty = gap.order_qty
+                continue
+            factor = uom._compute_quantity(1.0, gap.product_id.uom_id, round=False)
+            gap.purchase_qty = to_vendor_qty(gap.order_qty, factor, uom.rounding)
+
+    @api.constrains("order_qty", "supplier_id", "product_id")
+    def _check_buyer_changes(self):
+        for gap in self:
+            if gap.order_qty < 0:
+                raise ValidationError(self.env._("To Order: the quantity to order cannot be negative."))
+            if gap.supplier_id and gap.supplier_id.product_tmpl_id != gap.product_tmpl_id:
+                raise ValidationError(
+                    self.env._(
+                        "Vendor: %(vendor)s does not sell %(product)s.",
+                        vendor=gap.supplier_id.display_name,
+                        product=gap.product_id.display_name,
+                    )
+                )
+            if gap.order_qty and gap.order_qty < gap.vendor_min_qty - EPSILON:
+                raise ValidationError(
+                    self.env._(
+                        "To Order: %(vendor)s sells %(product)s from %(min)s %(uom)s.",
+                        vendor=gap.vendor_id.display_name,
+                        product=gap.product_id.display_name,
+                        min=gap.vendor_min_qty,
+                        uom=gap.uom_id.name,
+                    )
+                )
+
+    @api.model
+    def _get_gap_editable_fields(self):
+        """What buyers change on a row before ordering, as on Odoo's replenishment report."""
+        return {"order_qty", "supplier_id"}
+
+    def write(self, vals):
+        if not self.env.su and set(vals) - self._get_gap_editable_fields():
+            raise UserError(
+                self.env._("Only the quantity to order and the vendor of a purchase gap can be changed.")
+            )
+        if not self.env.su:
+            vals = self._prepare_gap_buyer_change(vals)
+        return super().write(vals)
+
+    def _prepare_gap_buyer_change(self, vals):
+        vals = dict(vals, manual_order=True)
+        if "supplier_id" in vals:
+            vals["procure_issue"] = False if vals["supplier_id"] else ISSUE_NO_VENDOR
+            if any(gap.supply_method != "buy" for gap in self):
+                raise UserError(self.env._("Vendor: only rows to buy have a vendor."))
+        return vals
+
+    @api.onchange("supplier_id")
+    def _onchange_supplier_id(self):
+        """Raise the quantity to the new vendor's minimum (the constraint refuses less)."""
+        if self.order_qty and self.order_qty < self.vendor_min_qty:
+            self.order_qty = self.vendor_min_qty
 
     # ------------------------------------------------------------------ engine
     @api.model
@@ -109,7 +222,7 @@ class CrmInventoryGap(models.Model):
                 result[(row[0], row[1])] = dict(zip(keys, row[2:], strict=True))
             return result
 
-        # on hand and reserved
+        # on hand and reserved; SQL: one grouped query for all products (qty_available reads them one by one)
         quants = query(
             SQL(
                 """
@@ -126,7 +239,8 @@ class CrmInventoryGap(models.Model):
             ),
             ("on_hand", "reserved"),
         )
-        # incoming and outgoing moves within the horizon (same rules as product._compute_quantities_dict)
+        # incoming and outgoing moves within the horizon (same rules as product._compute_quantities_dict);
+        # SQL: both directions of all warehouses in one pass, which _compute_quantities_dict does per context
         moves = query(
             SQL(
                 """
@@ -160,7 +274,8 @@ class CrmInventoryGap(models.Model):
             ),
             ("incoming", "outgoing", "sale_outgoing"),
         )
-        # draft RFQs (not yet moves), located as purchase_stock's _get_quantity_in_progress does
+        # draft RFQs (not yet moves), located as purchase_stock's _get_quantity_in_progress does;
+        # SQL: that method browses every line to find its warehouse
         rfqs = query(
             SQL(
                 """
@@ -185,7 +300,7 @@ class CrmInventoryGap(models.Model):
             ),
             ("rfq_qty",),
         )
-        # draft manufacturing orders (confirmed ones are incoming moves already)
+        # draft manufacturing orders (confirmed ones are incoming moves already); SQL: one grouped query
         mos = query(
             SQL(
                 """
@@ -202,30 +317,51 @@ class CrmInventoryGap(models.Model):
             ),
             ("mo_qty",),
         )
-        # probability-weighted demand of open opportunities
+        # probability-weighted demand of open opportunities, less what their confirmed orders already
+        # carry (that demand is in the outgoing moves); SQL: lines, leads and orders joined in one query
         opportunities = query(
             SQL(
                 """
-                SELECT ll.product_id, ll.warehouse_id,
-                       SUM(ll.product_qty * COALESCE(ld.probability, 0) / 100.0)
-                  FROM crm_lead_line ll
-                  JOIN crm_lead ld ON ld.id = ll.lead_id
-                  %(storable)s
-             LEFT JOIN crm_stage st ON st.id = ld.stage_id
-                 WHERE ld.active AND ld.type = 'opportunity' AND COALESCE(st.is_won, FALSE) = FALSE
-                   AND COALESCE(ld.probability, 0) < 100
-                   AND (ld.date_deadline IS NULL OR ld.date_deadline <= %(to_date)s)
-                   AND ll.warehouse_id = ANY(%(wh)s) %(product_cond)s
+                WITH confirmed AS (
+                    SELECT so.opportunity_id AS lead_id, sol.product_id, so.warehouse_id,
+                           SUM(sol.product_uom_qty / lu.factor * pu.factor) AS qty
+                      FROM sale_order_line sol
+                      JOIN sale_order so ON so.id = sol.order_id
+                      JOIN uom_uom lu ON lu.id = sol.product_uom
+                      %(storable_sol)s
+                      JOIN uom_uom pu ON pu.id = pt.uom_id
+                     WHERE so.state = 'sale' AND so.opportunity_id IS NOT NULL AND sol.display_type IS NULL
+                     GROUP BY 1, 2, 3
+                ), lines AS (
+                    SELECT ll.lead_id, ll.product_id, ll.warehouse_id, SUM(ll.product_qty) AS qty,
+                           MAX(COALESCE(ld.probability, 0)) AS probability
+                      FROM crm_lead_line ll
+                      JOIN crm_lead ld ON ld.id = ll.lead_id
+                      %(storable)s
+                 LEFT JOIN crm_stage st ON st.id = ld.stage_id
+                     WHERE ld.active AND ld.type = 'opportunity' AND COALESCE(st.is_won, FALSE) = FALSE
+                       AND COALESCE(ld.probability, 0) < 100
+                       AND (ld.date_deadline IS NULL OR ld.date_deadline <= %(to_date)s)
+                       AND ll.warehouse_id = ANY(%(wh)s) %(product_cond)s
+                     GROUP BY 1, 2, 3
+                )
+                SELECT l.product_id, l.warehouse_id,
+                       SUM(GREATEST(l.qty - COALESCE(c.qty, 0), 0) * l.probability / 100.0)
+                  FROM lines l
+             LEFT JOIN confirmed c
+                    ON c.lead_id = l.lead_id AND c.product_id = l.product_id
+                   AND c.warehouse_id = l.warehouse_id
                  GROUP BY 1, 2
                 """,
                 storable=storable("ll"),
+                storable_sol=storable("sol"),
                 to_date=to_date.date(),
                 wh=wh_ids,
                 product_cond=product_cond,
             ),
             ("opportunity_qty",),
         )
-        # safety stock and multiple from the reorder rules
+        # safety stock and multiple from the reorder rules; SQL: read without computing orderpoint fields
         orderpoints = query(
             SQL(
                 """
@@ -243,33 +379,14 @@ class CrmInventoryGap(models.Model):
         )
         rows = merge_rows(quants, moves, rfqs, mos, opportunities, orderpoints)
         if rows:
-            self._add_vendor_and_route_data(rows)
+            self._add_route_data(rows)
         return rows
 
     @api.model
-    def _add_vendor_and_route_data(self, rows):
-        """Fill vendor, vendor minimum, packaging multiple and supply method of the rows (3 queries)."""
+    def _add_route_data(self, rows):
+        """Fill the packaging multiple and the supply method of the rows (2 queries)."""
         product_ids = sorted({row["product_id"] for row in rows})
-        today = fields.Date.context_today(self)
-        vendors = {
-            product_id: (partner_id, min_qty)
-            for product_id, partner_id, min_qty in self.env.execute_query(
-                SQL(
-                    """
-                    SELECT DISTINCT ON (pp.id) pp.id, si.partner_id, si.min_qty
-                      FROM product_supplierinfo si
-                      JOIN product_product pp ON pp.product_tmpl_id = si.product_tmpl_id
-                       AND (si.product_id IS NULL OR si.product_id = pp.id)
-                     WHERE pp.id = ANY(%(products)s)
-                       AND (si.date_start IS NULL OR si.date_start <= %(today)s)
-                       AND (si.date_end IS NULL OR si.date_end >= %(today)s)
-                     ORDER BY pp.id, si.sequence, si.min_qty, si.price, si.id
-                    """,
-                    products=product_ids,
-                    today=today,
-                )
-            )
-        }
+        # SQL: the smallest purchase packaging of every product at once (the ORM would read them all)
         packagings = dict(
             self.env.execute_query(
                 SQL(
@@ -283,6 +400,8 @@ class CrmInventoryGap(models.Model):
             )
         )
         methods = defaultdict(set)
+        # SQL: the Buy/Manufacture rules of the product and category routes of every product in one query
+        # (product._get_rules_from_location searches rule by rule and location by location)
         for product_id, action in self.env.execute_query(
             SQL(
                 """
@@ -308,9 +427,6 @@ class CrmInventoryGap(models.Model):
         ):
             methods[product_id].add(action)
         for row in rows:
-            partner_id, min_qty = vendors.get(row["product_id"], (False, 0.0))
-            row["vendor_id"] = partner_id
-            row["vendor_min_qty"] = min_qty or 0.0
             if not row.get("multiple"):
                 row["multiple"] = packagings.get(row["product_id"], 0.0)
             actions = methods.get(row["product_id"], set())
@@ -320,10 +436,60 @@ class CrmInventoryGap(models.Model):
         return rows
 
     @api.model
+    def _select_gap_seller(self, product, gap):
+        """The vendor line procurement would use (``product._select_seller``) for ``gap`` (product unit).
+
+        A gap below every vendor's minimum is raised to the minimum of the best vendor without a minimum
+        condition, so the vendor shown is the one the rounded-up order quantity is bought from.
+        """
+        today = fields.Date.context_today(self)
+        seller = product._select_seller(quantity=gap, date=today, uom_id=product.uom_id)
+        return seller or product._select_seller(quantity=None, date=today, uom_id=product.uom_id)
+
+    @api.model
+    def _prepare_gap_vendor_values(self, product, seller):
+        """Vendor of a row, its minimum converted from the purchase unit, the purchase unit's size."""
+        purchase_uom = product.uom_po_id
+        factor = purchase_uom._compute_quantity(1.0, product.uom_id, round=False)
+        return {
+            "supplier_id": seller.id,
+            "vendor_id": seller.partner_id.id,
+            "vendor_min_qty": (seller.min_qty or 0.0) * factor,
+            "vendor_factor": factor,
+            "vendor_rounding": purchase_uom.rounding,
+        }
+
+    @api.model
+    def _add_vendor_data(self, rows, warehouses):
+        """Vendor of the rows to buy, as procurement selects it, and whether the rows to make have a BoM."""
+        products = self.env["product.product"].browse({row["product_id"] for row in rows})
+        by_id = {product.id: product for product in products}  # records sharing one prefetch
+        companies = {warehouse.id: warehouse.company_id for warehouse in warehouses}
+        made = products.browse(row["product_id"] for row in rows if row["supply_method"] == "manufacture")
+        boms = {}
+        for row in rows:
+            company = companies[row["warehouse_id"]]
+            product = by_id[row["product_id"]].with_company(company)
+            if row["supply_method"] == "buy":
+                seller = self._select_gap_seller(product, row["gap"])
+                row.update(self._prepare_gap_vendor_values(product, seller))
+            elif row["supply_method"] == "manufacture":
+                if company not in boms:
+                    boms[company] = self.env["mrp.bom"]._bom_find(
+                        made, company_id=company.id, bom_type="normal"
+                    )
+                row["has_bom"] = bool(boms[company].get(product))
+        return rows
+
+    @api.model
     def _compute_gap_rows(
         self, warehouses=None, products=None, horizon_days=None, include_opportunities=None
     ):
-        """Run the engine: gather the data of all products in a few queries, compute all gaps at once."""
+        """Run the engine: gather the data of all products in a few queries, compute all gaps at once.
+
+        The gaps are computed twice: the first pass gives the quantity the vendor is selected for, the
+        second applies that vendor's minimum and unit.
+        """
         settings = self._get_gap_settings()
         if horizon_days is None:
             horizon_days = settings["horizon_days"]
@@ -331,8 +497,8 @@ class CrmInventoryGap(models.Model):
             include_opportunities = settings["include_opportunities"]
         warehouses = warehouses if warehouses is not None else self._get_gap_warehouses()
         to_date = self._get_gap_horizon_date(horizon_days)
-        rows = self._gather_gap_data(to_date, warehouses, products)
-        results = compute_gaps(rows, include_opportunities=include_opportunities)
+        rows = compute_gaps(self._gather_gap_data(to_date, warehouses, products), include_opportunities)
+        results = compute_gaps(self._add_vendor_data(rows, warehouses), include_opportunities)
         for row in results:
             row["horizon_date"] = to_date
         return results
@@ -357,21 +523,40 @@ class CrmInventoryGap(models.Model):
             "demand": "float8",
             "supply": "float8",
             "gap": "float8",
+            "supplier_id": "int4",
             "vendor_id": "int4",
             "vendor_min_qty": "float8",
             "multiple": "float8",
             "order_qty": "float8",
             "supply_method": "varchar",
+            "procure_issue": "varchar",
         }
 
     @api.model
-    def _write_gap_report(self, results, warehouses):
-        """Replace the report rows of ``warehouses`` by ``results``: one DELETE and one INSERT for all."""
+    def _write_gap_report(self, results, warehouses, pairs=None):
+        """Replace the report rows of ``warehouses`` by ``results``: one DELETE and one INSERT for all.
+
+        With ``pairs`` (``{(product_id, warehouse_id)}``), only the rows of those pairs are replaced: the
+        quantities and vendors buyers changed on the other rows stay.
+        """
         self.env.flush_all()
         self.invalidate_model()
-        self.env.execute_query(
-            SQL("DELETE FROM crm_inventory_gap WHERE warehouse_id = ANY(%s)", list(warehouses.ids))
-        )
+        # SQL: the report is rebuilt as a whole, without the ORM's unlink checks row by row
+        if pairs is None:
+            self.env.execute_query(
+                SQL("DELETE FROM crm_inventory_gap WHERE warehouse_id = ANY(%s)", list(warehouses.ids))
+            )
+        else:
+            pairs = sorted(pairs)
+            self.env.execute_query(
+                SQL(
+                    """DELETE FROM crm_inventory_gap
+                        WHERE (product_id, warehouse_id) IN (SELECT * FROM unnest(%s::int4[], %s::int4[]))""",
+                    [pair[0] for pair in pairs],
+                    [pair[1] for pair in pairs],
+                )
+            )
+            results = [row for row in results if (row["product_id"], row["warehouse_id"]) in set(pairs)]
         if not results:
             return self.browse()
         columns = self._get_gap_report_columns()
@@ -386,6 +571,7 @@ class CrmInventoryGap(models.Model):
         )
         names = SQL(", ").join(SQL.identifier(name) for name in columns)
         now = self.env.cr.now()
+        # SQL: one INSERT of all rows from arrays (the ORM would insert and recompute them one by one)
         rows = self.env.execute_query(
             SQL(
                 """
@@ -418,129 +604,8 @@ class CrmInventoryGap(models.Model):
         self._action_refresh_report()
         return self.env["ir.actions.actions"]._for_xml_id("crm_inventory_link.action_crm_inventory_gap")
 
-    # ------------------------------------------------------------ procurement
     def _check_gap_manager(self):
         if not self.env.user.has_group("crm_inventory_link.group_crm_inventory_link_manager"):
             raise AccessError(
                 self.env._("Only inventory link managers can compute purchase gaps and create orders.")
             )
-
-    @api.model
-    def _prepare_gap_procurement_values(self, row, warehouse, group):
-        return {
-            "warehouse_id": warehouse,
-            "date_planned": fields.Datetime.now(),
-            "date_deadline": False,
-            "group_id": group,
-            "company_id": warehouse.company_id,
-        }
-
-    @api.model
-    def _prepare_gap_procurements(self, rows):
-        """One procurement per row to order, on the warehouse's stock location, for Odoo's routes."""
-        Procurement = self.env["procurement.group"].Procurement
-        products = self.env["product.product"].browse({row["product_id"] for row in rows})
-        warehouses = self.env["stock.warehouse"].browse({row["warehouse_id"] for row in rows})
-        procurements = []
-        for row in rows:
-            product = products.browse(row["product_id"])
-            warehouse = warehouses.browse(row["warehouse_id"])
-            origin = self.env._("Purchase gap %(warehouse)s", warehouse=warehouse.code)
-            procurements.append(
-                Procurement(
-                    product,
-                    row["order_qty"],
-                    product.uom_id,
-                    warehouse.lot_stock_id,
-                    product.display_name,
-                    origin,
-                    warehouse.company_id,
-                    self._prepare_gap_procurement_values(row, warehouse, False),
-                )
-            )
-        return procurements
-
-    @api.model
-    def _action_procure_rows(self, rows):
-        """Run procurement.group.run for the rows to order; RFQs are grouped per vendor by purchase_stock.
-
-        A procurement Odoo cannot fulfil (no vendor, no rule...) is skipped and reported, the others run.
-        Returns ``(number of rows procured, [error messages])``.
-        """
-        rows = [
-            row for row in rows if row["order_qty"] > 0 and row.get("supply_method") in ("buy", "manufacture")
-        ]
-        procurements = self._prepare_gap_procurements(rows)
-        failed = []
-        ProcurementGroup = self.env["procurement.group"].sudo()
-        while procurements:
-            try:
-                with self.env.cr.savepoint():
-                    ProcurementGroup.run(procurements, raise_user_error=False)
-                break
-            except ProcurementException as exc:
-                bad = {(p.product_id.id, p.location_id.id) for p, _msg in exc.procurement_exceptions}
-                for procurement, message in exc.procurement_exceptions:
-                    failed.append(f"{procurement.product_id.display_name}: {message}")
-                remaining = [p for p in procurements if (p.product_id.id, p.location_id.id) not in bad]
-                if len(remaining) == len(procurements):
-                    # the failing procurements are not ours (e.g. exploded kits): give up on this batch
-                    remaining = []
-                    failed.append(self.env._("Batch not replenished: a derived procurement failed."))
-                procurements = remaining
-        for message in failed:
-            _logger.warning("purchase gap: procurement skipped, %s", message)
-        return len(procurements), failed
-
-    @api.model
-    def _action_procure_gaps(self, warehouses=None, products=None, batch_size=0):
-        """Recompute the gaps (so that what was ordered already counts as supply) and procure them.
-
-        With ``batch_size`` (cron), commit between batches outside tests: a crash loses at most one batch,
-        and the next run resumes because the RFQs/MOs already created count as supply.
-        Returns ``(number of rows procured, [error messages])``.
-        """
-        rows = [row for row in self._compute_gap_rows(warehouses, products) if row["order_qty"] > 0]
-        batch_size = batch_size or len(rows) or 1
-        done, failed = 0, []
-        commit = may_commit(self.env)
-        for start in range(0, len(rows), batch_size):
-            count, errors = self._action_procure_rows(rows[start : start + batch_size])
-            done += count
-            failed += errors
-            if commit and batch_size < len(rows):
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-        return done, failed
-
-    def action_create_orders(self):
-        """Button of the gap report: order the selected rows (all rows with something to order if none)."""
-        self._check_gap_manager()
-        records = self or self.search([("order_qty", ">", 0)])
-        count, failed = self._action_procure_gaps(records.warehouse_id, records.product_id)
-        self._action_refresh_report(records.warehouse_id)
-        message = self.env._("%(count)s replenishment(s) launched.", count=count)
-        if failed:
-            message += "\n" + self.env._("Not replenished:") + "\n" + "\n".join(failed)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Purchase gap"),
-                "message": message,
-                "type": "warning" if failed else "success" if count else "info",
-                "sticky": bool(failed),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
-
-    @api.model
-    def _cron_procure_gaps(self):
-        params = self.env["ir.config_parameter"].sudo()
-        if params.get_param("crm_inventory_link.gap_cron_enabled") != "True":
-            return
-        for company in self.env["res.company"].search([]):
-            gap = self.with_company(company).with_context(allowed_company_ids=company.ids)
-            warehouses = gap.env["stock.warehouse"].search([("company_id", "=", company.id)])
-            count, _failed = gap._action_procure_gaps(warehouses, batch_size=200)
-            _logger.info("purchase gap: %s replenishments launched for %s", count, company.name)
-            gap._action_refresh_report(warehouses)

@@ -74,11 +74,11 @@ class CrmInventoryLinkCommon(TransactionCase):
         cls.env["stock.quant"]._update_available_quantity(product, location or cls.stock_location, qty)
 
     @classmethod
-    def _create_sale(cls, lines, confirm=True, partner=None, commitment_date=False):
+    def _create_sale(cls, lines, confirm=True, partner=None, commitment_date=False, warehouse=None):
         order = cls.env["sale.order"].create(
             {
                 "partner_id": (partner or cls.customer).id,
-                "warehouse_id": cls.warehouse.id,
+                "warehouse_id": (warehouse or cls.warehouse).id,
                 "commitment_date": commitment_date,
                 "order_line": [
                     Command.create({"product_id": product.id, "product_uom_qty": qty})
@@ -105,3 +105,12 @@ class CrmInventoryLinkCommon(TransactionCase):
     def _gap_rows(self, **kwargs):
         rows = self.env["crm.inventory.gap"]._compute_gap_rows(self.warehouse, **kwargs)
         return {(row["product_id"], row["warehouse_id"]): row for row in rows}
+
+    def _order_gaps(self, gaps, user=None, domain=None):
+        """Press "Create RFQs / MOs" on ``gaps`` (the selection; none: the filter ``domain``) as ``user``,
+        then "Order" in the confirmation. Returns (confirmation, notification)."""
+        user = user or self.manager
+        records = gaps.with_user(user) if gaps else self.env["crm.inventory.gap"].with_user(user)
+        action = records.with_context(active_domain=domain or []).action_create_orders()
+        wizard = self.env[action["res_model"]].with_user(user).browse(action["res_id"])
+        return wizard, wizard.action_confirm()

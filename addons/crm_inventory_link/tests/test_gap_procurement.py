@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import CrmInventoryLinkCommon
@@ -30,8 +30,10 @@ class TestGapProcurement(CrmInventoryLinkCommon):
         gaps = Gap._action_refresh_report(self.warehouse)
         gaps = gaps.filtered(lambda g: g.product_id in self.products)
         self.assertEqual(gaps.filtered(lambda g: g.order_qty > 0).product_id, self.products)
-        notification = gaps.filtered(lambda g: g.order_qty > 0).action_create_orders()
+        confirmation, notification = self._order_gaps(gaps.filtered(lambda g: g.order_qty > 0))
+        self.assertEqual(confirmation.gap_count, 4)
         self.assertEqual(notification["params"]["type"], "success")
+        self.assertIn("4 replenishment(s) launched.", notification["params"]["message"])
         lines = self._purchase_lines()
         self.assertEqual(lines.product_id, self.product_buy | self.product_buy2 | self.product_buy_b)
         orders = lines.order_id
@@ -52,7 +54,8 @@ class TestGapProcurement(CrmInventoryLinkCommon):
         )
         self.assertFalse(report.filtered(lambda g: g.order_qty > 0))
         # running twice creates nothing twice
-        Gap.search([("product_id", "in", self.products.ids)]).action_create_orders()
+        with self.assertRaisesRegex(UserError, "Nothing to order"):
+            Gap.search([("product_id", "in", self.products.ids)]).action_create_orders()
         Gap._action_procure_gaps(self.warehouse, self.products)
         self.assertEqual(self._purchase_lines(), lines)
         self.assertEqual(sum(self._purchase_lines().mapped("product_qty")), 15.0)
@@ -69,25 +72,29 @@ class TestGapProcurement(CrmInventoryLinkCommon):
     def test_product_without_vendor_is_skipped(self):
         self.product_buy2.seller_ids = False
         Gap = self.env["crm.inventory.gap"].with_user(self.manager)
-        with self.assertLogs("odoo.addons.crm_inventory_link.models.crm_inventory_gap", "WARNING") as logs:
-            done, failed = Gap._action_procure_gaps(self.warehouse, self.products)
-        self.assertEqual(done, 3)
-        self.assertEqual(len(failed), 1)
-        self.assertIn(self.product_buy2.display_name, failed[0])
-        self.assertIn("skipped", logs.output[0])
+        done, not_orderable, failed = Gap._action_procure_gaps(self.warehouse, self.products)
+        self.assertEqual(len(done), 3)
+        self.assertEqual([row["product_id"] for row in not_orderable], self.product_buy2.ids)
+        self.assertEqual(not_orderable[0]["procure_issue"], "no_vendor")
+        self.assertFalse(failed)
         self.assertEqual(self._purchase_lines().product_id, self.product_buy | self.product_buy_b)
-        # the button reports what could not be replenished
+        # the row says why, the button reports what could not be replenished
         gaps = Gap._action_refresh_report(self.warehouse).filtered(
             lambda g: g.product_id == self.product_buy2
         )
         self.assertEqual(gaps.order_qty, 3.0)
-        with self.assertLogs("odoo.addons.crm_inventory_link.models.crm_inventory_gap", "WARNING"):
-            notification = gaps.action_create_orders()
+        self.assertEqual(gaps.procure_issue, "no_vendor")
+        _confirmation, notification = self._order_gaps(gaps)
         self.assertEqual(notification["params"]["type"], "warning")
-        self.assertIn(self.product_buy2.display_name, notification["params"]["message"])
+        self.assertIn("0 replenishment(s) launched.", notification["params"]["message"])
+        self.assertIn(
+            f"{self.product_buy2.display_name} ({self.warehouse.code}): No vendor",
+            notification["params"]["message"],
+        )
         self.assertEqual(len(self._purchase_lines()), 2)
 
     def test_user_cannot_create_orders(self):
+        self.env["crm.inventory.gap"].with_user(self.manager)._action_refresh_report(self.warehouse)
         with self.assertRaises(AccessError):
             self.env["crm.inventory.gap"].with_user(self.user).action_create_orders()
         with self.assertRaises(AccessError):
