@@ -137,11 +137,13 @@ class CrmInventoryGap(models.Model):
         A procurement Odoo cannot fulfil is left out and reported, the others run (as the scheduler does).
         Returns ``(rows procured, {(product_id, warehouse_id): error message})``.
         """
+        # the rights were checked on the rows: routes, rules and procurement are read and run as superuser
+        Gap = self.sudo()
         procurements = {
-            (row["product_id"], row["warehouse_id"]): self._prepare_gap_procurement(row) for row in rows
+            (row["product_id"], row["warehouse_id"]): Gap._prepare_gap_procurement(row) for row in rows
         }
         failed = {}
-        ProcurementGroup = self.env["procurement.group"].sudo()  # the rights were checked on the rows
+        ProcurementGroup = Gap.env["procurement.group"]
         while procurements:
             try:
                 with self.env.cr.savepoint():

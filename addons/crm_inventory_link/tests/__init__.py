@@ -1,6 +1,7 @@
 from . import (
     test_core_roles,
     test_gap_engine,
+    test_gap_ordering,
     test_gap_procurement,
     test_install,
     test_lead_lines,
