@@ -71,7 +71,8 @@ class TestTours(HttpCase):
         # Computing the gaps and ordering them is for inventory-link managers, which purchase (and stock)
         # administrators are; a mere purchase user is an inventory-link user who may only read the gaps.
         # The smallest Odoo group that works is purchase.group_purchase_manager alone: no stock group is
-        # needed (the report is read by SQL, the procurements run as superuser).
+        # needed (the report is read by SQL; the procurements run as superuser once the purchase rights of
+        # the buyer are checked).
         cls.buyer = new_test_user(
             cls.env,
             login="crm_inventory_link_tour_buyer",
@@ -131,9 +132,9 @@ class TestTours(HttpCase):
         self.assertEqual(len(line), 1)
         self.assertEqual(line.order_id.partner_id, self.vendor)
         self.assertEqual(line.order_id.state, "draft")
-        self.assertEqual(line.product_qty, 500.0)
+        self.assertEqual(line.product_qty, 600.0, "the quantity the buyer typed on the report")
         gap = self.env["crm.inventory.gap"].search(
             [("product_id", "=", self.bought_product.id), ("warehouse_id", "=", self.warehouse.id)]
         )
-        self.assertEqual(gap.rfq_qty, 500.0)
+        self.assertEqual(gap.rfq_qty, 600.0)
         self.assertEqual(gap.order_qty, 0.0)

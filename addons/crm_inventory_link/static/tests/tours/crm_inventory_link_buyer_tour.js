@@ -21,7 +21,7 @@ async function clickAndWaitForNewAction(helpers) {
 }
 
 // Data built by crm_inventory_link/tests/test_tours.py: "Tour Buyer Widget" (storable, Buy route, bought from
-// "Tour Buyer Vendor"), none in stock, 500 sold on a confirmed order.
+// "Tour Buyer Vendor"), none in stock, 500 sold on a confirmed order. The buyer orders 600 instead.
 registry.category("web_tour.tours").add("crm_inventory_link_buyer_tour", {
     url: "/odoo",
     steps: () => [
@@ -56,6 +56,24 @@ registry.category("web_tour.tours").add("crm_inventory_link_buyer_tour", {
                 ".o_list_view .o_data_row:contains(Tour Buyer Widget):contains(Tour Buyer Vendor):has(td[name=order_qty]:contains(500.00))",
         },
         {
+            content: "Change the quantity to order: click the cell",
+            trigger: ".o_list_view .o_data_row:contains(Tour Buyer Widget) td[name=order_qty]",
+            run: "click",
+        },
+        {
+            content: "Order 600 instead of 500",
+            trigger: ".o_list_view .o_data_row.o_selected_row td[name=order_qty] input",
+            run: "edit 600",
+        },
+        {
+            content: "Save the row",
+            trigger: ".o_list_button_save",
+            run: "click",
+        },
+        {
+            trigger: ".o_list_view .o_data_row:contains(Tour Buyer Widget):not(.o_selected_row):has(td[name=order_qty]:contains(600.00))",
+        },
+        {
             content: "Select the row",
             trigger: ".o_list_view .o_data_row:contains(Tour Buyer Widget) .o_list_record_selector input",
             run: "click",
@@ -67,6 +85,10 @@ registry.category("web_tour.tours").add("crm_inventory_link_buyer_tour", {
             content: "Order the selected gap",
             trigger: ".o_control_panel button[name=action_create_orders]",
             run: "click",
+        },
+        {
+            content: "The confirmation says how many rows will be ordered",
+            trigger: ".modal:contains(1 row(s) of the purchase gap will be ordered)",
         },
         {
             content: "Confirm",
