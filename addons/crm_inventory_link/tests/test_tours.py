@@ -127,6 +127,7 @@ class TestTours(HttpCase):
     def test_buyer_orders_purchase_gap(self):
         PurchaseLine = self.env["purchase.order.line"]
         self.assertFalse(PurchaseLine.search([("product_id", "=", self.bought_product.id)]))
+        self.browser_size = "1440x900"  # the width at which issue 12 saw the columns cut off
         self.start_tour("/odoo", "crm_inventory_link_buyer_tour", login="crm_inventory_link_tour_buyer")
         line = PurchaseLine.search([("product_id", "=", self.bought_product.id)])
         self.assertEqual(len(line), 1)

@@ -56,6 +56,18 @@ registry.category("web_tour.tours").add("crm_inventory_link_buyer_tour", {
                 ".o_list_view .o_data_row:contains(Tour Buyer Widget):contains(Tour Buyer Vendor):has(td[name=order_qty]:contains(500.00))",
         },
         {
+            content: "Product, warehouse and vendor are not cut off (the test runs at 1440 px)",
+            trigger: ".o_list_view .o_data_row:contains(Tour Buyer Widget)",
+            run(helpers) {
+                for (const name of ["product_id", "warehouse_id", "supplier_id"]) {
+                    const cell = helpers.anchor.querySelector(`td[name=${name}]`);
+                    if (!cell || cell.scrollWidth > cell.clientWidth + 1) {
+                        throw new Error(`The ${name} column cuts its value off`);
+                    }
+                }
+            },
+        },
+        {
             content: "Change the quantity to order: click the cell",
             trigger: ".o_list_view .o_data_row:contains(Tour Buyer Widget) td[name=order_qty]",
             run: "click",
