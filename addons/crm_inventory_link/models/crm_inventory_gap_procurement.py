@@ -1,3 +1,4 @@
+import logging
 from datetime import datetime, time
 
 from dateutil.relativedelta import relativedelta
@@ -11,11 +12,16 @@ from odoo.exceptions import AccessError, UserError
 
 from ..lib.gap import to_vendor_qty
 
+_logger = logging.getLogger(__name__)
+
 ORDERED_METHODS = ("buy", "manufacture")
 
 
-class CrmInventoryGap(models.Model):
-    _inherit = "crm.inventory.gap"
+class CrmInventoryGapProcurement(models.AbstractModel):
+    """Ordering the rows of the purchase gap through Odoo's procurement, and the nightly job."""
+
+    _name = "crm.inventory.gap.procurement"
+    _description = "Purchase Gap: Procurement"
 
     # ------------------------------------------------------------------ rights
     @api.model
@@ -307,6 +313,12 @@ class CrmInventoryGap(models.Model):
             gap = self.with_company(company).with_context(allowed_company_ids=company.ids)
             warehouses = gap.env["stock.warehouse"].search([("company_id", "=", company.id)])
             done, not_orderable, failed = gap._action_procure_gaps(warehouses, batch_size=200)
+            _logger.info(
+                "purchase gap: %s rows ordered, %s not, for %s",
+                len(done),
+                len(not_orderable) + len(failed),
+                company.name,
+            )
             gap._action_refresh_report(warehouses)
             gap._mark_gap_failures(failed)
             gap._schedule_gap_activities(company, not_orderable, failed)

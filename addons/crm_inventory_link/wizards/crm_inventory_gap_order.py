@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class CrmInventoryGapOrder(models.TransientModel):
@@ -32,4 +33,9 @@ class CrmInventoryGapOrder(models.TransientModel):
     def action_confirm(self):
         """Order the rows; the gap model checks the rights and runs the procurements."""
         self.ensure_one()
-        return self.gap_ids.exists()._action_order_rows()
+        gaps = self.gap_ids.exists()
+        if not gaps:
+            raise UserError(
+                self.env._("The purchase gap was computed again meanwhile: select the rows again.")
+            )
+        return gaps._action_order_rows()
