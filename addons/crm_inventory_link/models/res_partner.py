@@ -13,6 +13,7 @@ class ResPartner(models.Model):
     def _timeline_collect_deliveries(self, partner_ids, partner_domain, limit):
         """The newest ``limit`` outgoing deliveries of each partner (one query for all partners)."""
         events = []
+        # SQL: a window function ranks the deliveries of all partners at once (the ORM has no "n per group")
         rows = self.env.execute_query(
             SQL(
                 """
