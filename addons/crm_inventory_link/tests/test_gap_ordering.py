@@ -122,6 +122,21 @@ class TestGapOrdering(CrmInventoryLinkCommon):
         self.assertIn(f"{self.product_buy2.display_name} ({code}): No vendor", message)
         self.assertTrue(self._row(no_route).procure_issue, "the row still shows why")
 
+    def test_procurement_error_shows_on_the_row(self):
+        self.warehouse2.buy_to_resupply = False  # no Buy rule at the second warehouse
+        self._create_sale([(self.product_buy_b, 2.0)], warehouse=self.warehouse2)
+        self._create_sale([(self.product_buy2, 1.0)], warehouse=self.warehouse2)
+        gaps = self._refresh(self.warehouse2)
+        rows = gaps.filtered(lambda g: g.product_id in (self.product_buy_b | self.product_buy2))
+        _confirmation, notification = self._order_gaps(rows, user=self.buyer)
+        message = notification["params"]["message"]
+        self.assertIn("0 replenishment(s) launched.", message)
+        self.assertIn(f"{self.product_buy_b.display_name} (CIL2): ", message)
+        row = self._row(self.product_buy_b, self.warehouse2)
+        self.assertEqual((row.procure_issue, row.order_qty), ("error", 2.0))
+        self.assertIn(self.product_buy_b.display_name, row.procure_error)
+        self.assertFalse(self._lines(self.product_buy_b | self.product_buy2))
+
     def test_manufacture_row_without_bom(self):
         self.bom.active = False
         self._create_sale([(self.product_made, 2.0)])
