@@ -188,15 +188,16 @@ class CrmInventoryGap(models.Model):
         return self.env["stock.warehouse"].search([("company_id", "in", self.env.companies.ids)])
 
     @api.model
-    def _select_gap_seller(self, product, gap):
+    def _select_gap_seller(self, product, gap, factor=1.0):
         """The vendor line procurement would use (``product._select_seller``) for ``gap`` (product unit).
 
-        A gap below every vendor's minimum is raised to the minimum of the best vendor without a minimum
-        condition, so the vendor shown is the one the rounded-up order quantity is bought from.
+        The quantity is given in the purchase unit (``factor`` product units each), the unit of every
+        vendor line. A gap below every vendor's minimum is raised to the minimum of the vendor Odoo
+        selects without a quantity, so the vendor shown is the one the rounded-up quantity is bought from.
         """
         today = fields.Date.context_today(self)
-        seller = product._select_seller(quantity=gap, date=today, uom_id=product.uom_id)
-        return seller or product._select_seller(quantity=None, date=today, uom_id=product.uom_id)
+        seller = gap > 0 and product._select_seller(quantity=gap / factor, date=today)
+        return seller or product._select_seller(quantity=None, date=today)
 
     @api.model
     def _prepare_gap_vendor_values(self, product, seller):
@@ -216,6 +217,9 @@ class CrmInventoryGap(models.Model):
         """Vendor of the rows to buy, as procurement selects it, and whether the rows to make have a BoM."""
         products = self.env["product.product"].browse({row["product_id"] for row in rows})
         by_id = {product.id: product for product in products}  # records sharing one prefetch
+        sellers = products.seller_ids  # what _select_seller reads, computed for all vendor lines at once
+        sellers.mapped("price_discounted")
+        sellers.partner_id.mapped("active")
         companies = {warehouse.id: warehouse.company_id for warehouse in warehouses}
         made = products.browse(row["product_id"] for row in rows if row["supply_method"] == "manufacture")
         boms = {}
@@ -223,7 +227,8 @@ class CrmInventoryGap(models.Model):
             company = companies[row["warehouse_id"]]
             product = by_id[row["product_id"]].with_company(company)
             if row["supply_method"] == "buy":
-                seller = self._select_gap_seller(product, row["gap"])
+                factor = product.uom_po_id._compute_quantity(1.0, product.uom_id, round=False)
+                seller = self._select_gap_seller(product, row["gap"], factor)
                 row.update(self._prepare_gap_vendor_values(product, seller))
             elif row["supply_method"] == "manufacture":
                 if company not in boms:
