@@ -222,6 +222,28 @@ class TestGapOrdering(CrmInventoryLinkCommon):
         self.assertEqual(notification["params"]["type"], "success")
         self.assertEqual(self._lines(self.product_buy_b).product_qty, 2.0)
 
+    def test_rows_of_another_company_cannot_be_ordered(self):
+        company_b = self.env["res.company"].create({"name": "CIL Company B"})
+        warehouse_b = self.env["stock.warehouse"].search([("company_id", "=", company_b.id)])
+        product = self._create_product("CIL Shared", "CIL-S1", routes=self.route_buy, vendor=self.vendor)
+        self.env["stock.warehouse.orderpoint"].with_company(company_b).create(
+            {
+                "product_id": product.id,
+                "warehouse_id": warehouse_b.id,
+                "location_id": warehouse_b.lot_stock_id.id,
+                "product_min_qty": 2.0,
+                "product_max_qty": 2.0,
+                "trigger": "manual",
+            }
+        )
+        row = self.Gap._action_refresh_report(warehouse_b).filtered(lambda g: g.product_id == product)
+        self.assertEqual((row.company_id, row.order_qty), (company_b, 2.0))
+        with self.assertRaises(AccessError):
+            self._order_gaps(row, user=self.buyer)
+        with self.assertRaises(AccessError):
+            row.with_user(self.buyer).write({"order_qty": 5.0})
+        self.assertFalse(self._lines(product))
+
     # ------------------------------------------------------------------ dates and buyer
     def test_rfq_dates_and_buyer_as_the_scheduler(self):
         purchaser = new_test_user(self.env, login="cil_gap_purchaser", groups="purchase.group_purchase_user")
@@ -271,6 +293,12 @@ class TestGapOrdering(CrmInventoryLinkCommon):
         responsible = new_test_user(
             self.env, login="cil_gap_responsible", groups="purchase.group_purchase_user"
         )
+        vendor_buyer = new_test_user(
+            self.env, login="cil_gap_vendor_buyer", groups="purchase.group_purchase_user"
+        )
+        self.vendor_b.buyer_id = vendor_buyer
+        self.warehouse2.buy_to_resupply = False  # Odoo's procurement fails at the second warehouse
+        self._create_sale([(self.product_buy_b, 4.0)], warehouse=self.warehouse2)
         no_route = self._create_product("CIL No Route", "CIL-N1")
         self.product_buy2.seller_ids = False
         (no_route | self.product_buy2).responsible_id = responsible
@@ -284,6 +312,13 @@ class TestGapOrdering(CrmInventoryLinkCommon):
         self.assertIn(no_route.display_name, activities.note)
         self.assertIn(self.product_buy2.display_name, activities.note)
         self.assertEqual(self._row(self.product_buy2).procure_issue, "no_vendor")
+        # the procurement Odoo refused, for the vendor's buyer, with Odoo's message
+        error = self.env["mail.activity"].search([("user_id", "=", vendor_buyer.id)])
+        self.assertEqual(len(error), 1)
+        self.assertIn(f"{self.product_buy_b.display_name} (CIL2)", error.note)
+        row = self._row(self.product_buy_b, self.warehouse2)
+        self.assertEqual(row.procure_issue, "error")
+        self.assertIn(row.procure_error, error.note)
         # the next night updates that activity instead of adding one
         self.env.ref("crm_inventory_link.ir_cron_crm_inventory_gap").method_direct_trigger()
         self.assertEqual(len(self.env["mail.activity"].search([("user_id", "=", responsible.id)])), 1)
