@@ -4,8 +4,12 @@ from . import (
     service_sla_policy,
     service_team,
     service_ticket,
+    service_ticket_billing,
     service_ticket_line,
+    service_ticket_return,
     service_ticket_stage,
     service_ticket_type,
+    stock_move,
     stock_picking,
+    stock_return_picking,
 )
