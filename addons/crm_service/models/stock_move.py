@@ -57,6 +57,7 @@ class StockMove(models.Model):
                 delivered = origin._cs_lot_qty(lot)
                 returned = done_returns._cs_lot_qty(lot) + move._cs_lot_qty(lot)
                 if float_compare(returned, delivered, precision_rounding=move.product_id.uom_id.rounding) > 0:
+                    delivered_text, returned_text = format(delivered, "g"), format(returned, "g")
                     raise UserError(
                         self.env._(
                             "%(product)s, lot %(lot)s: %(delivery)s delivered %(delivered)s of it and "
@@ -64,7 +65,7 @@ class StockMove(models.Model):
                             product=move.product_id.display_name,
                             lot=lot.name,
                             delivery=origin.picking_id.display_name,
-                            delivered=f"{delivered:g}",
-                            returned=f"{returned:g}",
+                            delivered=delivered_text,
+                            returned=returned_text,
                         )
                     )

@@ -59,12 +59,13 @@ class StockReturnPicking(models.TransientModel):
             )
         for line, qty in returnable.items():
             if float_compare(line.quantity, qty, precision_rounding=line.uom_id.rounding) > 0:
+                qty_text = format(qty, "g")
                 raise UserError(
                     self.env._(
                         "Quantity of %(product)s: at most %(qty)s %(uom)s can still be returned from "
                         "%(picking)s (delivered minus already returned).",
                         product=line.product_id.display_name,
-                        qty=f"{qty:g}",
+                        qty=qty_text,
                         uom=line.uom_id.name,
                         picking=self.picking_id.display_name,
                     )
