@@ -59,7 +59,6 @@ class ServiceTeam(models.Model):
     warehouse_id = fields.Many2one("stock.warehouse", help="Spare parts are taken from its stock.")
     return_location_id = fields.Many2one(
         "stock.location",
-        string="Return Location",
         domain="[('usage', '=', 'internal'), ('company_id', 'in', [company_id, False])]",
         check_company=True,
         help="Products returned by customers through the team's tickets arrive here, out of the stock "
