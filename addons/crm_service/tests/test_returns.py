@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import CrmServiceCommon
@@ -73,6 +73,12 @@ class TestReturns(CrmServiceCommon):
         self.assertEqual(self.order.order_line.qty_delivered, 0, "not -2")
         self.assertEqual(self._warehouse_qty(), 8, "returned goods are not sellable stock")
         self.assertEqual(self.toner.with_context(location=ret.location_dest_id.id).qty_available, 2)
+
+    def test_service_user_without_stock_rights(self):
+        """The button is for warehouse users; a plain service user is refused, nothing is created."""
+        with self.assertRaises(AccessError):
+            self.ticket.with_user(self.user).action_create_return()
+        self.assertFalse(self.delivery.return_ids)
 
     def test_picking_door_defaults_and_caps_the_rest(self):
         form = self._picking_door()
