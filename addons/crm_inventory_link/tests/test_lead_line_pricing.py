@@ -125,9 +125,15 @@ class TestLeadLinePricing(CrmInventoryLinkCommon):
         self.assertEqual(lead.expected_revenue, 10.0, "the other company keeps the setting off")
 
     def test_revenue_setting_in_settings(self):
+        """Switched on in the settings: the open opportunities get their products total at once."""
+        lead = self._new_lead()
+        won = self._new_lead()
+        won.action_set_won()
         settings = self.env["res.config.settings"].create({"cil_lead_line_revenue": True})
         settings.execute()
         self.assertTrue(self.company.cil_lead_line_revenue)
+        self.assertEqual(lead.expected_revenue, 5400.0)
+        self.assertEqual(won.expected_revenue, 0.0, "a won opportunity keeps its revenue")
 
     @freeze_time("2026-03-02 10:00:00")
     def test_no_promise_without_stock_route_or_vendor(self):
