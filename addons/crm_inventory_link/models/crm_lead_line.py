@@ -43,6 +43,9 @@ class CrmLeadLine(models.Model):
         store=True,
         readonly=False,
     )
+    technical_price_unit = fields.Float(
+        help="Last price the pricelist gave: a unit price that differs was typed by hand and is kept."
+    )
     currency_id = fields.Many2one(related="lead_id.company_currency")
     price_subtotal = fields.Monetary(compute="_compute_price_subtotal", store=True, string="Subtotal")
     warehouse_id = fields.Many2one(
@@ -89,8 +92,9 @@ class CrmLeadLine(models.Model):
     @api.depends("product_id", "product_uom", "product_uom_qty", "lead_id.partner_id")
     def _compute_price_unit(self):
         for line in self:
-            if line.product_id:
-                line.price_unit = line._cil_get_pricelist_price()
+            # a price typed by hand stays (as on sale.order.line, technical_price_unit)
+            if line.product_id and not line._cil_has_manual_price():
+                line.price_unit = line.technical_price_unit = line._cil_get_pricelist_price()
 
     def _cil_get_pricelist(self):
         self.ensure_one()
@@ -115,10 +119,10 @@ class CrmLeadLine(models.Model):
         )
 
     def _cil_has_manual_price(self):
-        """The salesperson typed another price than the pricelist's: the quotation keeps it."""
+        """The salesperson typed another price than the pricelist gave: it stays, the quotation keeps it."""
         self.ensure_one()
         digits = self.env["decimal.precision"].precision_get("Product Price")
-        return float_compare(self.price_unit, self._cil_get_pricelist_price(), precision_digits=digits) != 0
+        return float_compare(self.price_unit, self.technical_price_unit, precision_digits=digits) != 0
 
     @api.depends("product_uom_qty", "price_unit")
     def _compute_price_subtotal(self):

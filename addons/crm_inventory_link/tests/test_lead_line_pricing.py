@@ -75,7 +75,12 @@ class TestLeadLinePricing(CrmInventoryLinkCommon):
 
     def test_manual_price_kept_in_quotation(self):
         lead = self._new_lead()
-        lead.lead_line_ids.with_user(self.user).price_unit = 250.0
+        with Form(lead.with_user(self.user)) as form:
+            with form.lead_line_ids.edit(0) as line:
+                line.price_unit = 250.0
+            with form.lead_line_ids.edit(0) as line:
+                line.product_uom_qty = 30.0
+                self.assertEqual(line.price_unit, 250.0, "a typed price survives a new quantity")
         context = lead.with_user(self.user).action_new_quotation()["context"]
         order = Form(self.env["sale.order"].with_user(self.user).with_context(**context)).save()
         self.assertEqual(order.order_line.price_unit, 250.0)
