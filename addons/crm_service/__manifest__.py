@@ -21,6 +21,7 @@
         "data/ir_cron_data.xml",
         "views/service_ticket_views.xml",
         "views/service_team_views.xml",
+        "views/service_returns_billing_views.xml",
         "views/service_config_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",

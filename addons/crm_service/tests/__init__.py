@@ -1,10 +1,12 @@
 from . import (
     test_access,
     test_assignment,
+    test_hours_billing,
     test_install,
     test_mail_gateway,
     test_partner,
     test_portal,
+    test_returns,
     test_sale_order,
     test_sla,
     test_stock_billing,
