@@ -1,5 +1,6 @@
 from . import (
     test_access,
+    test_acknowledgement,
     test_assignment,
     test_install,
     test_mail_gateway,
@@ -7,6 +8,7 @@ from . import (
     test_portal,
     test_sale_order,
     test_sla,
+    test_sla_rules,
     test_stock_billing,
     test_ticket,
     test_tours,
