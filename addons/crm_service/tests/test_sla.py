@@ -177,6 +177,14 @@ class TestSla(CrmServiceCommon):
         self.assertEqual(ticket.sla_escalation_user_ids, fallback)
 
     def test_escalation_without_manager_nor_fallback_goes_to_service_managers(self):
+        company = self.env["res.company"].create({"name": "Other service company"})
+        self.foreign_manager = new_test_user(
+            self.env,
+            login="crm_service_foreign_manager",
+            groups="crm_service.group_crm_service_manager",
+            company_id=company.id,
+            company_ids=[(6, 0, company.ids)],
+        )
         self.team.user_id = False
         ticket = self._breach_one()
         managers = ticket.activity_ids.user_id
@@ -184,6 +192,7 @@ class TestSla(CrmServiceCommon):
         self.assertNotIn(self.user, managers)
         self.assertTrue(all(u.has_group("crm_service.group_crm_service_manager") for u in managers))
         self.assertEqual(ticket.sla_escalation_user_ids, managers)
+        self.assertNotIn(self.foreign_manager, managers, "not a manager of another company")
         with freeze_time(MONDAY + timedelta(days=8)):
             self.Ticket._cron_sla_check()
         self.assertEqual(ticket.activity_ids.user_id, managers, "escalated once")

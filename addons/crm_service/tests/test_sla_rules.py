@@ -131,6 +131,27 @@ class TestSlaRules(CrmServiceCommon):
         self.assertAlmostEqual(ticket.resolution_hours_worked, 1 + 6 + 8 + 0.5, places=3)
         self.assertEqual(ticket.sla_success, 100.0)
 
+    def test_same_pause_twice_is_one_pause(self):
+        with freeze_time(MONDAY):
+            ticket = self._create_ticket()
+            ticket.with_user(self.agent).stage_id = self.stage_waiting
+        with freeze_time(MONDAY + timedelta(hours=2)):
+            ticket.with_user(self.agent).write({"stage_id": self.stage_waiting.id})
+        self.assertEqual(len(ticket.sla_pause_ids), 1)
+        self.assertEqual(ticket.sla_pause_ids.date_start, MONDAY)
+        with self.assertRaises(AccessError):
+            ticket.sla_pause_ids.with_user(self.agent).date_start = MONDAY + timedelta(days=1)
+
+    def test_created_in_a_paused_stage(self):
+        with freeze_time(MONDAY):
+            ticket = self._create_ticket(stage_id=self.stage_waiting.id)
+        self.assertTrue(ticket.sla_paused)
+        self.assertFalse(ticket.sla_resolution_deadline)
+        with freeze_time(MONDAY + timedelta(days=1)):  # Tuesday 9:00: 16h from there
+            ticket.stage_id = self.stage_progress
+        # Tuesday 9-12 and 13-17 (7h), Wednesday 8h, Thursday 8-9
+        self.assertEqual(ticket.sla_resolution_deadline, datetime(2026, 3, 5, 9, 0))
+
     def test_pause_after_the_deadline_keeps_the_breach(self):
         with freeze_time(MONDAY):
             ticket = self._create_ticket()
