@@ -1,6 +1,7 @@
 from . import (
     res_partner,
     sale_order,
+    service_sla_clock,
     service_sla_policy,
     service_team,
     service_ticket,

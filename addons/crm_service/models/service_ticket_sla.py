@@ -1,10 +1,6 @@
 # pylint: disable=consider-merging-classes-inherited
 # (the SLA lives apart from the returns and billing of service_ticket.py, to ease parallel work)
 from collections import defaultdict
-from datetime import timedelta
-from math import ceil
-
-from pytz import utc
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -27,13 +23,6 @@ SLA_COMPUTED_FIELDS = (
 )
 
 
-def _naive_intervals(intervals):
-    return [
-        (start.astimezone(utc).replace(tzinfo=None), stop.astimezone(utc).replace(tzinfo=None))
-        for start, stop, _meta in intervals
-    ]
-
-
 class ServiceTicketSla(models.Model):
     _inherit = "service.ticket"
 
@@ -47,7 +36,9 @@ class ServiceTicketSla(models.Model):
     )
     sla_response_deadline = fields.Datetime(string="First Response Deadline", copy=False, tracking=True)
     sla_resolution_deadline = fields.Datetime(string="Resolution Deadline", copy=False, tracking=True)
-    sla_pause_ids = fields.One2many("service.ticket.sla.pause", "ticket_id", string="SLA Pauses", copy=False)
+    sla_pause_ids = fields.One2many(
+        "service.ticket.sla.pause", "ticket_id", string="SLA Pauses", readonly=True, copy=False
+    )
     sla_paused = fields.Boolean(string="SLA Paused", compute="_compute_sla_paused")
     first_response_date = fields.Datetime(
         compute="_compute_first_response_date",
@@ -173,7 +164,7 @@ class ServiceTicketSla(models.Model):
         for ticket in self:
             ticket.sla_success = 100.0 if ticket.is_closed and not ticket.sla_breached else 0.0
 
-    @api.depends("sla_breached", "sla_start_date", "first_response_date", "close_date")
+    @api.depends("sla_breached", "sla_start_date", "sla_response_deadline", "sla_resolution_deadline")
     def _compute_sla_status(self):
         now = fields.Datetime.now()
         colors = {"ok": 0, "at_risk": 2, "breached": 1}
@@ -183,7 +174,7 @@ class ServiceTicketSla(models.Model):
                 (
                     start,
                     ticket.sla_response_deadline,
-                    ticket.first_response_date,
+                    ticket.first_response_date or ticket.close_date,
                     ticket.sla_response_breached,
                 ),
                 (start, ticket.sla_resolution_deadline, ticket.close_date, ticket.sla_resolution_breached),
@@ -280,52 +271,9 @@ class ServiceTicketSla(models.Model):
         return groups
 
     @api.model
-    def _sla_fetch_intervals(self, calendar, start, end):
-        """The calendar's working intervals (holidays removed) as naive UTC pairs, one fetch.
-
-        Without a calendar the clock runs round the clock."""
-        if not calendar:
-            return [(start, end)]
-        return _naive_intervals(calendar._work_intervals_batch(utc.localize(start), utc.localize(end))[False])
-
-    @api.model
-    def _sla_place(self, intervals, requests):
-        """lib.sla on ``requests`` of (start, hours, pauses): paused tickets each on their own clock."""
-        plain = sla.compute_deadlines(intervals, [(s, h) if not p else (None, None) for s, h, p in requests])
-        paused = sla.compute_paused_deadlines(intervals, [r if r[2] else (None, None, []) for r in requests])
-        return [q if r[2] else d for r, d, q in zip(requests, plain, paused, strict=True)]
-
-    @api.model
     def _sla_compute_deadlines(self, calendar, requests):
-        """Deadlines of ``requests`` ((start naive UTC, hours[, pauses]) tuples) on ``calendar``, batched.
-
-        The working intervals of the calendar (its holidays removed) are fetched once over the window
-        the batch needs with resource.calendar._work_intervals_batch, then lib.sla places every ticket
-        (its paused periods taken off its clock). Returns naive UTC datetimes (None where hours is None,
-        or where an open pause stopped the clock before the target).
-        """
-        requests = [(r[0], r[1], r[2] if len(r) > 2 else []) for r in requests]
-        valid = [s is not None and h is not None and h >= 0 for s, h, _p in requests]
-        if not any(valid):
-            return [None] * len(requests)
-        starts = [r[0] for r, ok in zip(requests, valid, strict=True) if ok]
-        paused_days = sum(((e or s) - s).days for r in requests for s, e in r[2])
-        hours_per_day = calendar.hours_per_day or 8.0 if calendar else 24.0
-        longest = max(r[1] for r, ok in zip(requests, valid, strict=True) if ok)
-        span = timedelta(days=14 + paused_days + 2 * ceil(longest / hours_per_day))
-        deadlines = [None] * len(requests)
-        for _attempt in range(6):
-            intervals = self._sla_fetch_intervals(
-                calendar, min(starts) - timedelta(days=1), max(starts) + span
-            )
-            deadlines = self._sla_place(intervals, requests)
-            if all(
-                d is not None or not ok or any(e is None for _s, e in r[2])
-                for d, r, ok in zip(deadlines, requests, valid, strict=True)
-            ):
-                break
-            span *= 4
-        return deadlines
+        """Deadlines of ``requests`` ((start naive UTC, hours[, pauses]) tuples) on ``calendar``."""
+        return self.env["service.sla.clock"]._compute_deadlines(calendar, requests)
 
     def _prepare_sla_values(self, policy, deadlines):
         return {
@@ -374,15 +322,7 @@ class ServiceTicketSla(models.Model):
     def _sla_working_hours(self, calendar, date_field):
         """Working hours on the SLA clock from the SLA start to ``date_field`` (one interval fetch)."""
         triples = [(t.sla_start_date or t.create_date, t[date_field], t._get_sla_pauses()) for t in self]
-        bounds = [d for s, e, _p in triples if s and e for d in (s, e)]
-        if not bounds:
-            return [None] * len(triples)
-        intervals = self._sla_fetch_intervals(calendar, min(bounds), max(bounds))
-        plain = sla.working_hours_batch(intervals, [(s, e) for s, e, _p in triples])
-        return [
-            sla.paused_working_hours(intervals, s, e, p) if p else hours
-            for (s, e, p), hours in zip(triples, plain, strict=True)
-        ]
+        return self.env["service.sla.clock"]._working_hours(calendar, triples)
 
     def _message_post_after_hook(self, message, msg_vals):
         res = super()._message_post_after_hook(message, msg_vals)
