@@ -1,11 +1,13 @@
+import importlib.util
 from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 from lxml import etree
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
+from odoo.tools.misc import file_path
 from odoo.tools.safe_eval import safe_eval
 
 from ..models.service_ticket_sla import SLA_COMPUTED_FIELDS, SLA_MANAGER_FIELDS
@@ -41,6 +43,17 @@ class TestSlaRules(CrmServiceCommon):
         # the agent still works the ticket
         ticket.with_user(self.agent).write({"priority": "2", "stage_id": self.stage_progress.id})
         self.assertEqual(ticket.priority, "2")
+
+    def test_form_shows_sla_dates_read_only_to_agents(self):
+        ticket = self._create_ticket(sla_start_date=MONDAY)
+        with Form(ticket.with_user(self.agent)) as form:
+            for fname in SLA_MANAGER_FIELDS:
+                with self.subTest(field=fname), self.assertRaises(AssertionError):
+                    setattr(form, fname, FAR)
+            form.priority = "2"
+        with Form(ticket.with_user(self.manager)) as form:
+            form.sla_resolution_deadline = FAR
+        self.assertEqual(ticket.sla_resolution_deadline, FAR)
 
     def test_manager_moves_deadlines_tracked(self):
         ticket = self._create_ticket(sla_start_date=MONDAY)
@@ -169,6 +182,17 @@ class TestSlaRules(CrmServiceCommon):
         self.assertFalse(ticket.sla_paused)
         self.assertFalse(ticket.sla_breached)
         self.assertAlmostEqual(ticket.resolution_hours_worked, 0.0, places=3)
+
+    def test_migration_sets_the_stage_flags(self):
+        path = file_path("crm_service/migrations/18.0.1.1.0/post-migrate.py")
+        spec = importlib.util.spec_from_file_location("crm_service_post_migrate_1_1", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        (self.stage_waiting | self.stage_cancelled).write({"pause_sla": False, "is_cancelled": False})
+        module.migrate(self.env.cr, "18.0.1.0.0")
+        self.env.invalidate_all()
+        self.assertTrue(self.stage_waiting.pause_sla)
+        self.assertTrue(self.stage_cancelled.is_cancelled)
 
     def test_stage_pause_setting_only_by_managers(self):
         with self.assertRaises(AccessError):
