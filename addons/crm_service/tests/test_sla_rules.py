@@ -7,6 +7,7 @@ from lxml import etree
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
+from odoo.tools import mute_logger
 from odoo.tools.misc import file_path
 from odoo.tools.safe_eval import safe_eval
 
@@ -273,7 +274,11 @@ class TestSlaRulesJsonRpc(HttpCase):
             ({"first_response_date": "2026-01-01 00:00:00"}, "odoo.exceptions.UserError"),
         ]
         for values, error_name in cases:
-            with self.subTest(values=values), self.assertRaises(JsonRpcException) as error:
+            with (
+                self.subTest(values=values),
+                self.assertRaises(JsonRpcException) as error,
+                mute_logger("odoo.http"),
+            ):
                 self.make_jsonrpc_request(
                     "/web/dataset/call_kw/service.ticket/write",
                     {
