@@ -58,7 +58,7 @@ class ServiceTicketEscalation(models.Model):
         for ticket in self.filtered(lambda t: not t.sla_escalated):
             users = ticket._get_escalation_users()
             activity_values += [ticket._prepare_escalation_activity_values(user) for user in users]
-            ticket.write({"sla_escalated": True, "sla_escalation_user_ids": [(6, 0, users.ids)]})
+            ticket.sudo().write({"sla_escalated": True, "sla_escalation_user_ids": [(6, 0, users.ids)]})
             ticket.message_post(body=ticket._get_escalation_message(users), subtype_xmlid="mail.mt_note")
         self.env["mail.activity"].sudo().create(activity_values)
 

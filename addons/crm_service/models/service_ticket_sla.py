@@ -9,6 +9,8 @@ from ..lib import sla
 
 # set by the SLA policy; a service manager may move them by hand (tracked)
 SLA_MANAGER_FIELDS = ("sla_start_date", "sla_response_deadline", "sla_resolution_deadline")
+# set by the escalation job: a service manager may reset them, an agent may not hide an escalation
+SLA_ESCALATION_FIELDS = ("sla_escalated", "sla_escalation_user_ids")
 SLA_POLICY_TRIGGERS = {"team_id", "ticket_type_id", "priority", "sla_start_date"}
 SLA_BREACH_TRIGGERS = {"sla_response_deadline", "sla_resolution_deadline", "close_date"}
 # facts of the ticket's history: computed, never written
@@ -195,7 +197,7 @@ class ServiceTicketSla(models.Model):
                     fields=", ".join(self._fields[f]._description_string(self.env) for f in computed),
                 )
             )
-        manual = [f for f in SLA_MANAGER_FIELDS if f in vals]
+        manual = [f for f in SLA_MANAGER_FIELDS + SLA_ESCALATION_FIELDS if f in vals]
         if manual and not (
             self.env.is_superuser() or self.env.user.has_group("crm_service.group_crm_service_manager")
         ):

@@ -11,7 +11,7 @@ from odoo.tools import mute_logger
 from odoo.tools.misc import file_path
 from odoo.tools.safe_eval import safe_eval
 
-from ..models.service_ticket_sla import SLA_COMPUTED_FIELDS, SLA_MANAGER_FIELDS
+from ..models.service_ticket_sla import SLA_COMPUTED_FIELDS, SLA_ESCALATION_FIELDS, SLA_MANAGER_FIELDS
 from .common import CrmServiceCommon
 
 MONDAY = datetime(2026, 3, 2, 9, 0)
@@ -44,6 +44,20 @@ class TestSlaRules(CrmServiceCommon):
         # the agent still works the ticket
         ticket.with_user(self.agent).write({"priority": "2", "stage_id": self.stage_progress.id})
         self.assertEqual(ticket.priority, "2")
+
+    def test_agent_cannot_hide_an_escalation(self):
+        with freeze_time(MONDAY):
+            ticket = self._create_ticket()
+        with freeze_time(MONDAY + timedelta(days=7)):
+            self.Ticket._cron_sla_check()
+        self.assertTrue(ticket.sla_escalated)
+        for values in ({"sla_escalated": False}, {"sla_escalation_user_ids": [(5, 0, 0)]}):
+            with self.subTest(values=values), self.assertRaises(AccessError):
+                ticket.with_user(self.agent).write(values)
+        self.assertEqual(set(SLA_ESCALATION_FIELDS), {"sla_escalated", "sla_escalation_user_ids"})
+        self.assertEqual(ticket.sla_escalation_user_ids, self.manager)
+        ticket.with_user(self.manager).write({"sla_escalated": False})
+        self.assertFalse(ticket.sla_escalated)
 
     def test_form_shows_sla_dates_read_only_to_agents(self):
         ticket = self._create_ticket(sla_start_date=MONDAY)
