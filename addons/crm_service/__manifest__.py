@@ -1,7 +1,7 @@
 {
     "name": "CRM Service: tickets with SLA, portal, feedback, returns",
     "summary": "Service tickets with SLA on working calendars, assignment, email and portal, feedback, returns and billable parts",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "website": "https://github.com/crm-flow-suite/crm-flow-suite",
     "author": "CRM Flow Suite",

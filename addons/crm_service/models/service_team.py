@@ -18,6 +18,13 @@ class ServiceTeam(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Team Manager", help="Receives the escalation activities of breached SLAs."
     )
+    escalation_user_id = fields.Many2one(
+        "res.users",
+        string="Escalation Fallback",
+        domain=[("share", "=", False)],
+        help="Receives the escalation of breached SLAs when the team has no manager; "
+        "empty: the service managers.",
+    )
     member_ids = fields.Many2many(
         "res.users",
         "service_team_member_rel",

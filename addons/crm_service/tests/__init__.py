@@ -1,5 +1,6 @@
 from . import (
     test_access,
+    test_acknowledgement,
     test_assignment,
     test_hours_billing,
     test_install,
@@ -9,6 +10,7 @@ from . import (
     test_returns,
     test_sale_order,
     test_sla,
+    test_sla_rules,
     test_stock_billing,
     test_ticket,
     test_tours,
