@@ -178,6 +178,12 @@ if [ "$odoo_ok" = 1 ]; then
         else
             say "run-tests: Odoo's own tests passed with the suite installed ($((t1 - t0)) s)"
         fi
+        # The web intake on a server with several databases and none picked: a real server, the database
+        # named in the address (scripts/odoo_intake_db_check.py).
+        if ! LOG_DIR="$LOG_DIR" "$PY" scripts/odoo_intake_db_check.py -d "$db" -- "${common_args[@]}"; then
+            say "run-tests: intake check on a multi-database server FAILED"
+            status=1
+        fi
         uninstall_log="$LOG_DIR/odoo-uninstall-$db.log"
         if ! "$PY" scripts/odoo_uninstall_check.py -d "$db" -- "${common_args[@]}" --logfile="$uninstall_log"; then
             say "run-tests: install pick-up or uninstall check FAILED (log $uninstall_log)"

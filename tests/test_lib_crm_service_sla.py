@@ -116,3 +116,64 @@ def test_working_hours_batch():
     )
     assert res[0] == pytest.approx(8)
     assert res[1] is None
+
+
+def test_pause_moves_the_deadline_by_the_paused_working_time():
+    # Monday 9:00 + 4h = 14:00; paused Monday 10:00 -> 11:30: 1.5 working hours later
+    pauses = [(MONDAY.replace(hour=10), MONDAY.replace(hour=11, minute=30))]
+    res = sla.compute_paused_deadlines(_week(MONDAY), [(MONDAY.replace(hour=9), 4, pauses)])
+    assert res == [MONDAY.replace(hour=15, minute=30)]
+
+
+def test_pause_outside_working_hours_changes_nothing():
+    pauses = [(MONDAY.replace(hour=18), MONDAY.replace(hour=23))]
+    res = sla.compute_paused_deadlines(_week(MONDAY), [(MONDAY.replace(hour=9), 4, pauses)])
+    assert res == [MONDAY.replace(hour=14)]
+
+
+def test_open_pause_stops_the_clock():
+    pauses = [(MONDAY.replace(hour=10), None)]
+    res = sla.compute_paused_deadlines(_week(MONDAY), [(MONDAY.replace(hour=9), 4, pauses)])
+    assert res == [None]
+
+
+def test_pause_after_the_deadline_keeps_it():
+    pauses = [(MONDAY.replace(hour=15), None)]
+    res = sla.compute_paused_deadlines(_week(MONDAY), [(MONDAY.replace(hour=9), 4, pauses)])
+    assert res == [MONDAY.replace(hour=14)]
+
+
+def test_pause_over_night_resumes_next_day():
+    # paused Monday 16:00 -> Tuesday 9:00: the 2 hours left (16-17, 8-9) are paused
+    pauses = [(MONDAY.replace(hour=16), MONDAY.replace(day=3, hour=9))]
+    res = sla.compute_paused_deadlines(_week(MONDAY), [(MONDAY.replace(hour=13), 4, pauses)])
+    assert res == [MONDAY.replace(day=3, hour=10)]
+
+
+def test_paused_working_hours():
+    pauses = [(MONDAY.replace(hour=10), MONDAY.replace(hour=11))]
+    hours = sla.paused_working_hours(_week(MONDAY), MONDAY.replace(hour=9), MONDAY.replace(hour=14), pauses)
+    assert hours == 3.0
+    assert sla.paused_working_hours(_week(MONDAY), None, MONDAY, pauses) is None
+
+
+def test_subtract_periods_splits_intervals():
+    res = sla.subtract_periods(
+        [(MONDAY.replace(hour=8), MONDAY.replace(hour=12))],
+        [
+            (MONDAY.replace(hour=9), MONDAY.replace(hour=10)),
+        ],
+    )
+    assert res == [
+        (MONDAY.replace(hour=8), MONDAY.replace(hour=9)),
+        (MONDAY.replace(hour=10), MONDAY.replace(hour=12)),
+    ]
+
+
+def test_sla_status():
+    start, deadline = MONDAY.replace(hour=8), MONDAY.replace(hour=16)
+    assert sla.sla_status([(start, deadline, None, False)], MONDAY.replace(hour=9)) == "ok"
+    assert sla.sla_status([(start, deadline, None, False)], MONDAY.replace(hour=15)) == "at_risk"
+    assert sla.sla_status([(start, deadline, MONDAY.replace(hour=9), False)], MONDAY.replace(hour=15)) == "ok"
+    assert sla.sla_status([(start, deadline, None, True)], MONDAY.replace(hour=9)) == "breached"
+    assert sla.sla_status([(start, None, None, False)], MONDAY.replace(hour=9)) == "ok"

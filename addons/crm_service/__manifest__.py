@@ -1,7 +1,7 @@
 {
     "name": "CRM Service: tickets with SLA, portal, feedback, returns",
     "summary": "Service tickets with SLA on working calendars, assignment, email and portal, feedback, returns and billable parts",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "website": "https://github.com/crm-flow-suite/crm-flow-suite",
     "author": "CRM Flow Suite",
@@ -21,6 +21,7 @@
         "data/ir_cron_data.xml",
         "views/service_ticket_views.xml",
         "views/service_team_views.xml",
+        "views/service_returns_billing_views.xml",
         "views/service_config_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",

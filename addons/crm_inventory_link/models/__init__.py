@@ -8,6 +8,7 @@ from . import (
     crm_lead,
     crm_lead_line,
     product_product,
+    res_company,
     res_config_settings,
     res_partner,
     sale_order_line,

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import float_compare
 
 
 class CrmLeadLine(models.Model):
@@ -42,6 +43,9 @@ class CrmLeadLine(models.Model):
         store=True,
         readonly=False,
     )
+    technical_price_unit = fields.Float(
+        help="Last price the pricelist gave: a unit price that differs was typed by hand and is kept."
+    )
     currency_id = fields.Many2one(related="lead_id.company_currency")
     price_subtotal = fields.Monetary(compute="_compute_price_subtotal", store=True, string="Subtotal")
     warehouse_id = fields.Many2one(
@@ -58,6 +62,10 @@ class CrmLeadLine(models.Model):
         string="Forecast", compute="_compute_availability", digits="Product Unit of Measure"
     )
     promised_date = fields.Datetime(compute="_compute_availability")
+    availability_warning = fields.Char(
+        compute="_compute_availability",
+        help="Set when no date can be promised: no stock, no incoming receipt and no way to replenish.",
+    )
 
     @api.depends("product_id")
     def _compute_name(self):
@@ -81,12 +89,40 @@ class CrmLeadLine(models.Model):
             else:
                 line.product_qty = line.product_uom_qty
 
-    @api.depends("product_id", "product_uom")
+    @api.depends("product_id", "product_uom", "product_uom_qty", "lead_id.partner_id")
     def _compute_price_unit(self):
         for line in self:
-            if line.product_id:
-                price = line.product_id.lst_price
-                line.price_unit = line.product_id.uom_id._compute_price(price, line.product_uom)
+            # a price typed by hand stays (as on sale.order.line, technical_price_unit)
+            if line.product_id and not line._cil_has_manual_price():
+                line.price_unit = line.technical_price_unit = line._cil_get_pricelist_price()
+
+    def _cil_get_pricelist(self):
+        self.ensure_one()
+        partner = self.lead_id.partner_id
+        company = self.lead_id.company_id or self.env.company
+        return partner.with_company(company).property_product_pricelist if partner else False
+
+    def _cil_get_pricelist_price(self):
+        """Unit price of the line as a quotation line would get it: the customer's pricelist
+        (product.pricelist._get_product_price), else the sales price, in the line's unit and currency."""
+        self.ensure_one()
+        pricelist = self._cil_get_pricelist()
+        currency = self.currency_id or self.env.company.currency_id
+        if not pricelist:
+            return self.product_id.uom_id._compute_price(self.product_id.lst_price, self.product_uom)
+        return pricelist._get_product_price(
+            self.product_id,
+            self.product_uom_qty or 1.0,
+            currency=currency,
+            uom=self.product_uom,
+            date=fields.Date.context_today(self),
+        )
+
+    def _cil_has_manual_price(self):
+        """The salesperson typed another price than the pricelist gave: it stays, the quotation keeps it."""
+        self.ensure_one()
+        digits = self.env["decimal.precision"].precision_get("Product Price")
+        return float_compare(self.price_unit, self.technical_price_unit, precision_digits=digits) != 0
 
     @api.depends("product_uom_qty", "price_unit")
     def _compute_price_subtotal(self):
@@ -108,6 +144,7 @@ class CrmLeadLine(models.Model):
         self.free_qty = 0.0
         self.virtual_available = 0.0
         self.promised_date = False
+        self.availability_warning = False
         groups = {}
         for line in self.filtered(lambda ln: ln.product_id and ln.warehouse_id):
             groups.setdefault(line.warehouse_id, self.browse())
@@ -129,15 +166,40 @@ class CrmLeadLine(models.Model):
                     info["virtual_available"], line.product_uom, round=False
                 )
                 line.promised_date = info["promised_date"]
+                if not info["promised_date"]:
+                    line.availability_warning = self.env._(
+                        "No stock, no incoming receipt and no vendor or route to replenish: "
+                        "no date can be promised."
+                    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.lead_id._cil_sync_expected_revenue()
+        return lines
+
+    def write(self, vals):
+        leads = self.lead_id
+        res = super().write(vals)
+        (leads | self.lead_id)._cil_sync_expected_revenue()
+        return res
+
+    def unlink(self):
+        leads = self.lead_id
+        res = super().unlink()
+        leads._cil_sync_expected_revenue()
+        return res
 
     def _prepare_sale_order_line_values(self):
         """Values of the quotation line (sale.order.line) this opportunity line becomes."""
         self.ensure_one()
-        return {
+        values = {
             "sequence": self.sequence,
             "product_id": self.product_id.id,
             "name": self.name,
             "product_uom_qty": self.product_uom_qty,
             "product_uom": self.product_uom.id,
-            "price_unit": self.price_unit,
         }
+        if self._cil_has_manual_price():
+            values["price_unit"] = self.price_unit
+        return values

@@ -17,3 +17,4 @@ class ResConfigSettings(models.TransientModel):
         string="Order Purchase Gaps Nightly",
         config_parameter="crm_inventory_link.gap_cron_enabled",
     )
+    cil_lead_line_revenue = fields.Boolean(related="company_id.cil_lead_line_revenue", readonly=False)

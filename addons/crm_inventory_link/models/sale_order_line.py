@@ -7,8 +7,9 @@ class SaleOrderLine(models.Model):
     cil_promised_date = fields.Datetime(
         string="Promised Date",
         compute="_compute_cil_promised_date",
-        help="Date the goods can be promised to the customer: customer and security lead times, "
-        "plus the replenishment lead time of the route when the free quantity does not cover the line.",
+        help="Date the goods can be promised to the customer: customer and security lead times; when the "
+        "free quantity does not cover the line, the date of the incoming receipt that covers it, else the "
+        "replenishment lead time of the route. Empty when nothing can supply the goods.",
     )
 
     @api.depends(

@@ -4,6 +4,7 @@ from . import (
     test_gap_ordering,
     test_gap_procurement,
     test_install,
+    test_lead_line_pricing,
     test_lead_lines,
     test_order_import,
     test_timeline,

@@ -1,13 +1,21 @@
+import functools
 import json
+import logging
 
-from odoo import http
+import psycopg2
+
+from odoo import SUPERUSER_ID, api, http, sql_db
 from odoo.http import request
+from odoo.modules.registry import Registry
+from odoo.service.model import retrying
 
 from ..lib import intake as intake_lib
 
 HARD_MAX_BYTES = 1024 * 1024
 TOKEN_HEADER = "X-Intake-Token"
 PREFLIGHT_MAX_AGE = 600
+
+_logger = logging.getLogger(__name__)
 
 
 class LeadIntakeController(http.Controller):
@@ -29,9 +37,9 @@ class LeadIntakeController(http.Controller):
     def _cors_headers(self, origin):
         return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"} if origin else {}
 
-    def _preflight(self, origin):
+    def _preflight(self, env, origin):
         """Answer a browser's CORS preflight for the origins some active source allows."""
-        if not origin or not request.env["crm.lead.intake.source"]._origin_allowed_anywhere(origin):
+        if not origin or not env["crm.lead.intake.source"]._origin_allowed_anywhere(origin):
             return self._error(403, "origin_not_allowed", "This origin may not post to the intake.")
         headers = dict(
             self._cors_headers(origin),
@@ -69,15 +77,64 @@ class LeadIntakeController(http.Controller):
         save_session=False,
     )
     def intake(self, **_kwargs):
+        return self._intake(request.env)
+
+    @http.route(
+        "/crm_leads/intake/<string:dbname>",
+        type="http",
+        auth="none",
+        methods=["POST", "OPTIONS"],
+        csrf=False,
+        readonly=False,
+        save_session=False,
+    )
+    def intake_in_database(self, dbname, **_kwargs):
+        """The intake of the database named in the address, for a server with several databases where
+        neither the host (dbfilter) nor a cookie picks one. Odoo's dbfilter still applies; with no
+        database picked at all, Odoo serves this route only when crm_leads is loaded server-wide
+        (``--load=base,web,crm_leads``)."""
+        if dbname not in http.db_list(force=True):
+            return self._unknown_database()
+        if request.db == dbname and request.env is not None:
+            return self._intake(self._public_env(request.env))
+        if not self._intake_installed(dbname):
+            return self._unknown_database()
+        with Registry(dbname).cursor() as cr:
+            env = self._public_env(api.Environment(cr, SUPERUSER_ID, {}))
+            return retrying(functools.partial(self._intake, env), env)
+
+    def _public_env(self, env):
+        """The environment of the public door: the website visitor (public user), records read through
+        ``sudo()`` where the intake needs them."""
+        return env(user=env.ref("base.public_user").id, su=False)
+
+    def _unknown_database(self):
+        return self._error(404, "unknown_database", "No database of that name takes web forms here.")
+
+    def _intake_installed(self, dbname):
+        """Whether crm_leads is installed in ``dbname``, asked on a plain connection so that no
+        registry is loaded for a database that has no intake (raw SQL: there is no ORM for it yet)."""
+        try:
+            with sql_db.db_connect(dbname).cursor() as cr:
+                cr.execute("SELECT to_regclass('ir_module_module') IS NOT NULL")
+                if not cr.fetchone()[0]:
+                    return False
+                cr.execute("SELECT 1 FROM ir_module_module WHERE name = 'crm_leads' AND state = 'installed'")
+                return bool(cr.fetchone())
+        except psycopg2.Error:
+            _logger.info("Intake: database %s cannot be read", dbname, exc_info=True)
+            return False
+
+    def _intake(self, env):
         httprequest = request.httprequest
         origin = httprequest.headers.get("Origin")
         if httprequest.method == "OPTIONS":
-            return self._preflight(origin)
+            return self._preflight(env, origin)
         token = httprequest.headers.get(TOKEN_HEADER)
         if not token:
             # a token in the address would end up in access logs: only the header is read
             return self._error(401, "missing_token", f"Send the source token in the {TOKEN_HEADER} header.")
-        source = request.env["crm.lead.intake.source"].sudo()._find_by_token(token)
+        source = env["crm.lead.intake.source"].sudo()._find_by_token(token)
         if not source:
             return self._error(403, "invalid_token", "Unknown or disabled intake token.")
         if origin and not source._origin_allowed(origin):

@@ -257,6 +257,31 @@ class TestIntake(HttpCase):
         res = self.url_open(self.url)
         self.assertEqual(res.status_code, 405)
 
+    def test_database_named_in_the_address(self):
+        """/crm_leads/intake/<db>: the same door, on the database the address names."""
+        self.url = f"/crm_leads/intake/{self.env.cr.dbname}"
+        res = self._post({"name": "Named db lead", "email": "named@example.com"})
+        self.assertEqual((res.status_code, res.json()), (202, {"ok": True}))
+        lead = self._leads("named@example.com")
+        self.assertEqual(lead.name, "Named db lead")
+        self.assertEqual(lead.source_id, self.utm)
+        self.assertEqual(lead.create_uid, self.env.ref("base.public_user"))
+        self.assertEqual(self._post({"name": "x"}, token="wrong").status_code, 403)
+        preflight = self.opener.options(
+            self.base_url() + self.url,
+            headers={"Origin": "https://shop.example.com", "Access-Control-Request-Method": "POST"},
+            timeout=10,
+        )
+        self.assertEqual(preflight.status_code, 204)
+
+    def test_unknown_database_is_a_json_404(self):
+        self.url = "/crm_leads/intake/no_such_database_here"
+        res = self._post({"name": "x", "email": "nodb@example.com"})
+        self.assertEqual(res.status_code, 404)
+        self.assertEqual(res.json()["error"], "unknown_database")
+        self.assertFalse(self._leads("nodb@example.com"))
+
+
 
 @tagged("post_install", "-at_install")
 class TestIntakeDatabase(TransactionCase):

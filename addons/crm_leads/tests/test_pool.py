@@ -133,6 +133,18 @@ class TestPool(CrmLeadsCommon):
         log = self.env["crm.lead.pool.log"].search([("res_id", "=", lead.id), ("action", "=", "recycle")])
         self.assertEqual(log.user_id, self.user)
 
+    def test_pool_warning_in_the_owners_language(self):
+        """The recycle job runs in no one's language: the warning to-do is in its owner's (zh_CN here)."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["crm_leads"], ["zh_CN"], overwrite=True)
+        self.user.lang = "zh_CN"
+        lead = self.leads[0]
+        with freeze_time("2026-06-01 08:00:00"):
+            lead.with_user(self.user).action_pool_claim()
+        with freeze_time("2026-06-08 08:00:00"):
+            self.pool.with_context(lang="en_US")._action_recycle()
+        self.assertEqual(lead.activity_ids.summary, "请跟进，否则将退回公海")
+
     def test_recycle_no_opportunity_rule(self):
         self.pool.rule_ids = [
             Command.clear(),

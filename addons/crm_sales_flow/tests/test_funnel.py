@@ -105,3 +105,27 @@ class TestFunnel(CrmSalesFlowCommon):
         self.assertEqual(lines.mapped("conversion_rate"), [50.0, 33.3, 0.0])
         self.assertEqual(lines.mapped("has_conversion"), [True, True, False])
         self.assertEqual(lines[1].expected_revenue, 90010.0)
+
+    def test_funnel_of_a_salesman_counts_only_what_he_may_read(self):
+        """A salesman with 'Own Documents Only' gets the funnel of his own opportunities (record rules)."""
+        team = self.env["crm.team"].create({"name": "Own funnel team"})
+        stage = self.env["crm.stage"].create({"name": "Own funnel stage", "sequence": 95, "team_id": team.id})
+        self.env["crm.lead"].create(
+            [
+                {
+                    "name": f"Own {i}",
+                    "type": "opportunity",
+                    "team_id": team.id,
+                    "stage_id": stage.id,
+                    "user_id": owner.id,
+                    "expected_revenue": 100,
+                }
+                for i, owner in enumerate([self.user, self.user, self.other_user])
+            ]
+        )
+        action = self.env["crm.sales.funnel"].with_user(self.user).action_open()
+        funnel = self.env["crm.sales.funnel"].with_user(self.user).browse(action["res_id"])
+        funnel.team_id = team
+        funnel.action_refresh()
+        line = funnel.line_ids.filtered(lambda line: line.stage_id == stage)
+        self.assertEqual((line.current_count, line.expected_revenue), (2, 200.0))

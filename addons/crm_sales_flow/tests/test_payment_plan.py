@@ -134,6 +134,20 @@ class TestPaymentPlan(CrmSalesFlowCommon):
             self.assertEqual(self._by_name(order)["Deposit"].state, "overdue")
             self.assertEqual(self._by_name(order)["Delivery"].state, "not_due")
 
+    def test_reminder_in_the_owners_language(self):
+        """The reminder job runs in no one's language: the to-do is in the salesperson's (zh_CN here)."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["crm_sales_flow"], ["zh_CN"], overwrite=True)
+        self.user.lang = "zh_CN"
+        with freeze_time("2026-01-20"):
+            self._create_order(installments=PLAN, confirm=True)
+        with freeze_time("2026-01-29"):
+            activity = (
+                self.env["sale.order.installment"].with_context(lang="en_US")._cron_installment_reminders()
+            )
+        self.assertTrue(activity.summary.startswith("催收回款期次 "), activity.summary)
+        self.assertIn("到期", activity.note)
+
     def test_refund_counts_negative(self):
         order = self._create_order(installments=PLAN, confirm=True)
         invoice = self._invoice(order)

@@ -24,8 +24,11 @@ class ServicePortal(CustomerPortal):
             "page_name": "service_ticket",
             "ticket": ticket,
             "user": request.env.user,
-            "rating_token": ticket.is_closed and ticket._rating_get_access_token() or False,
+            "rating": ticket._get_portal_rating(),
         }
+        values["rating_token"] = (
+            ticket.is_closed and not values["rating"] and ticket._rating_get_access_token() or False
+        )
         return self._get_page_view_values(ticket, access_token, values, "my_tickets_history", False, **kwargs)
 
     @http.route(["/my/tickets", "/my/tickets/page/<int:page>"], type="http", auth="user", website=True)
@@ -103,33 +106,18 @@ class ServicePortal(CustomerPortal):
                 return request.redirect(f"/my/tickets/{ticket.id}")
         return request.render("crm_service.portal_new_ticket", values)
 
+    def _render_ticket_not_found(self):
+        """A clear page (HTTP 404) for a ticket that does not exist or is not the visitor's."""
+        values = self._prepare_portal_layout_values()
+        values.update({"page_name": "service_ticket"})
+        return request.render("crm_service.portal_ticket_not_found", values, status=404)
+
     @http.route(["/my/tickets/<int:ticket_id>"], type="http", auth="public", website=True)
     def portal_my_ticket(self, ticket_id, access_token=None, **kw):
         try:
             ticket_sudo = self._document_check_access("service.ticket", ticket_id, access_token)
         except (AccessError, MissingError):
-            return request.redirect("/my")
+            return self._render_ticket_not_found()
         return request.render(
             "crm_service.portal_my_ticket", self._ticket_get_page_view_values(ticket_sudo, access_token, **kw)
         )
-
-    @http.route(
-        ["/my/tickets/<int:ticket_id>/reply"], type="http", auth="public", methods=["POST"], website=True
-    )
-    def portal_ticket_reply(self, ticket_id, access_token=None, message="", **kw):
-        try:
-            ticket_sudo = self._document_check_access("service.ticket", ticket_id, access_token)
-        except (AccessError, MissingError):
-            return request.redirect("/my")
-        message = (message or "").strip()
-        if message:
-            author = (
-                request.env.user.partner_id if not request.env.user._is_public() else ticket_sudo.partner_id
-            )
-            ticket_sudo.with_context(mail_create_nosubscribe=True).message_post(
-                body=message, author_id=author.id, message_type="comment", subtype_xmlid="mail.mt_comment"
-            )
-        url = f"/my/tickets/{ticket_id}"
-        if access_token:
-            url += f"?access_token={access_token}"
-        return request.redirect(url)

@@ -118,3 +118,65 @@ def working_hours_batch(intervals, pairs):
     """Working hours between ``(start, end)`` of many pairs on one calendar (None without both bounds)."""
     timeline = WorkTimeline(intervals)
     return [timeline.working_hours_between(s, e) if s and e else None for s, e in pairs]
+
+
+def subtract_periods(intervals, periods):
+    """Working ``intervals`` minus the ``periods`` ``(start, end)`` (end None: open, up to forever).
+
+    The SLA clock of a ticket runs on its calendar's working intervals, except while it is paused.
+    """
+    result = prepare_intervals(intervals)
+    for p_start, p_end in periods:
+        cut = []
+        for start, end in result:
+            if end <= p_start or (p_end is not None and start >= p_end):
+                cut.append((start, end))
+                continue
+            if start < p_start:
+                cut.append((start, p_start))
+            if p_end is not None and end > p_end:
+                cut.append((p_end, end))
+        result = cut
+    return result
+
+
+def compute_paused_deadlines(intervals, requests):
+    """Deadlines of tickets whose SLA clock was paused.
+
+    :param requests: list of ``(start, hours, pauses)``; ``pauses`` a list of ``(start, end)``, end None
+        while the ticket is still paused
+    :return: list of deadlines; None where the target is not reached before an open pause (the clock is
+        stopped: the deadline is set again on resume), or when the intervals do not reach
+    """
+    result = []
+    for start, hours, pauses in requests:
+        if start is None or hours is None or hours < 0:
+            result.append(None)
+            continue
+        result.append(WorkTimeline(subtract_periods(intervals, pauses)).add_hours(start, hours))
+    return result
+
+
+def paused_working_hours(intervals, start, end, pauses):
+    """Working hours between ``start`` and ``end`` on the SLA clock (paused periods left out)."""
+    if not (start and end):
+        return None
+    return WorkTimeline(subtract_periods(intervals, pauses)).working_hours_between(start, end)
+
+
+def sla_status(deadlines, now, risk_ratio=0.25):
+    """``breached``, ``at_risk`` or ``ok`` for the open targets of a ticket.
+
+    :param deadlines: list of ``(start, deadline, done, breached)``: a target is at risk when it is open
+        and less than ``risk_ratio`` of the time from its start to its deadline remains
+    """
+    status = "ok"
+    for start, deadline, done, breached in deadlines:
+        if breached:
+            return "breached"
+        if done or not deadline or not start:
+            continue
+        total = (deadline - start).total_seconds()
+        if total > 0 and (deadline - now).total_seconds() < risk_ratio * total:
+            status = "at_risk"
+    return status

@@ -18,6 +18,13 @@ class ServiceTeam(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Team Manager", help="Receives the escalation activities of breached SLAs."
     )
+    escalation_user_id = fields.Many2one(
+        "res.users",
+        string="Escalation Fallback",
+        domain=[("share", "=", False)],
+        help="Receives the escalation of breached SLAs when the team has no manager; "
+        "empty: the service managers.",
+    )
     member_ids = fields.Many2many(
         "res.users",
         "service_team_member_rel",
@@ -56,9 +63,21 @@ class ServiceTeam(models.Model):
         domain=[("type", "=", "service")],
         help="Default product of billable time lines.",
     )
-    warehouse_id = fields.Many2one(
-        "stock.warehouse", help="Spare parts are taken from its stock; returns go back into it."
+    warehouse_id = fields.Many2one("stock.warehouse", help="Spare parts are taken from its stock.")
+    return_location_id = fields.Many2one(
+        "stock.location",
+        domain="[('usage', '=', 'internal'), ('company_id', 'in', [company_id, False])]",
+        check_company=True,
+        help="Products returned by customers through the team's tickets arrive here, out of the stock "
+        "that is sold. Empty: an internal 'Returns' location of the company.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        teams = super().create(vals_list)
+        for team in teams.filtered(lambda t: not t.return_location_id):
+            team.return_location_id = self._cs_default_return_location(team.company_id)
+        return teams
 
     def _compute_ticket_counts(self):
         Ticket = self.env["service.ticket"]
@@ -75,6 +94,34 @@ class ServiceTeam(models.Model):
         for team in self:
             team.open_ticket_count = opened.get(team, 0)
             team.breached_ticket_count = breached.get(team, 0)
+
+    # returns ---------------------------------------------------------------
+    @api.model
+    def _cs_get_default_return_location_domain(self, company):
+        return [
+            ("usage", "=", "internal"),
+            ("name", "=", "Returns"),
+            ("location_id", "=", self.env.ref("stock.stock_location_locations").id),
+            ("company_id", "=", company.id),
+        ]
+
+    @api.model
+    def _cs_default_return_location(self, company):
+        """The company's internal 'Returns' location, outside every warehouse's sellable stock."""
+        Location = self.env["stock.location"].sudo()
+        location = Location.search(self._cs_get_default_return_location_domain(company), limit=1)
+        return location or Location.create(
+            {
+                "name": "Returns",
+                "usage": "internal",
+                "location_id": self.env.ref("stock.stock_location_locations").id,
+                "company_id": company.id,
+            }
+        )
+
+    def _cs_get_return_location(self, company):
+        """Where the returns of this team's tickets go (the company's 'Returns' without a team)."""
+        return self.return_location_id or self._cs_default_return_location(company)
 
     # alias -----------------------------------------------------------------
     def _alias_get_creation_values(self):

@@ -1,15 +1,8 @@
 from collections import defaultdict
-from datetime import timedelta
-from math import ceil
-
-from pytz import utc
 
 from odoo import Command, api, fields, models
-from odoo.addons.crm_leads.models.cron_batch import may_commit
 from odoo.exceptions import UserError
 from odoo.tools import email_split
-
-from ..lib import sla
 
 TICKET_PRIORITIES = [("0", "Low"), ("1", "Normal"), ("2", "High"), ("3", "Urgent")]
 
@@ -66,35 +59,6 @@ class ServiceTicket(models.Model):
         domain="[('product_id', '=', product_id)]",
         check_company=True,
     )
-    # SLA -------------------------------------------------------------------
-    sla_policy_id = fields.Many2one("service.sla.policy", string="SLA Policy", readonly=True, copy=False)
-    sla_start_date = fields.Datetime(
-        string="SLA Start", default=fields.Datetime.now, copy=False, help="The SLA clocks start here."
-    )
-    sla_response_deadline = fields.Datetime(string="First Response Deadline", readonly=True, copy=False)
-    sla_resolution_deadline = fields.Datetime(string="Resolution Deadline", readonly=True, copy=False)
-    first_response_date = fields.Datetime(readonly=True, copy=False)
-    close_date = fields.Datetime(readonly=True, copy=False)
-    sla_response_breached = fields.Boolean(string="Response SLA Breached", readonly=True, copy=False)
-    sla_resolution_breached = fields.Boolean(string="Resolution SLA Breached", readonly=True, copy=False)
-    sla_escalated = fields.Boolean("SLA Escalated", readonly=True, copy=False)
-    response_hours_worked = fields.Float(
-        string="First Response Time (h)",
-        readonly=True,
-        copy=False,
-        aggregator="avg",
-        help="Working hours from the SLA start to the first response, on the team's calendar.",
-    )
-    resolution_hours_worked = fields.Float(
-        string="Resolution Time (h)",
-        readonly=True,
-        copy=False,
-        aggregator="avg",
-        help="Working hours from the SLA start to the closing, on the team's calendar.",
-    )
-    sla_breached = fields.Boolean(
-        string="SLA Breached", compute="_compute_sla_breached", store=True, aggregator="bool_or"
-    )
     # parts, time, returns, billing -----------------------------------------
     line_ids = fields.One2many("service.ticket.line", "ticket_id", string="Parts and Time", copy=False)
     return_picking_ids = fields.One2many("stock.picking", "service_ticket_id", string="Returns")
@@ -145,11 +109,6 @@ class ServiceTicket(models.Model):
             if ticket.partner_id.phone:
                 ticket.phone = ticket.partner_id.phone
 
-    @api.depends("sla_response_breached", "sla_resolution_breached")
-    def _compute_sla_breached(self):
-        for ticket in self:
-            ticket.sla_breached = ticket.sla_response_breached or ticket.sla_resolution_breached
-
     def _compute_return_count(self):
         counts = dict(
             self.env["stock.picking"]._read_group(
@@ -195,7 +154,7 @@ class ServiceTicket(models.Model):
         tickets = super().create(vals_list)
         tickets.filtered(lambda t: t.team_id and not t.user_id)._action_assign()
         tickets.filtered("is_closed")._action_mark_closed()
-        tickets._action_apply_sla()
+        tickets._action_send_acknowledgement()
         return tickets
 
     def write(self, vals):
@@ -210,12 +169,18 @@ class ServiceTicket(models.Model):
         if closing:
             closing._action_mark_closed()
         if reopening:
-            reopening.write({"close_date": False, "resolution_hours_worked": 0.0})
-        if {"team_id", "ticket_type_id", "priority", "sla_start_date"} & set(vals):
-            self._action_apply_sla()
-        elif "stage_id" in vals:
-            self._action_refresh_sla_breach()
+            reopening.write({"close_date": False})
         return res
+
+    def _action_mark_closed(self):
+        self.write({"close_date": fields.Datetime.now()})
+        template = self.env.ref("crm_service.mail_template_ticket_rating", raise_if_not_found=False)
+        to_rate = self.filtered(
+            lambda t: t.team_id.rating_on_close and t.partner_id and t.stage_id.request_rating
+        )
+        if template:
+            for ticket in to_rate:
+                ticket.rating_send_request(template, lang=ticket.partner_id.lang, force_send=False)
 
     # ------------------------------------------------------------------------
     # assignment
@@ -235,225 +200,6 @@ class ServiceTicket(models.Model):
                 self.browse(ids).write({"user_id": user_id})
 
     # ------------------------------------------------------------------------
-    # SLA
-    # ------------------------------------------------------------------------
-    def _get_sla_calendar(self):
-        self.ensure_one()
-        return self.team_id.resource_calendar_id or self.company_id.resource_calendar_id
-
-    @api.model
-    def _sla_compute_deadlines(self, calendar, requests):
-        """Deadlines of ``requests`` (list of (start naive UTC, hours)) on ``calendar``, in one batch.
-
-        The working intervals of the calendar (its holidays removed) are fetched once over the window
-        the batch needs with resource.calendar._work_intervals_batch, then lib.sla places every ticket.
-        Returns naive UTC datetimes (None where hours is None).
-        """
-        valid = [(s, h) for s, h in requests if s and h is not None and h >= 0]
-        if not valid:
-            return [None] * len(requests)
-        if not calendar:
-            return [s + timedelta(hours=h) if s and h is not None and h >= 0 else None for s, h in requests]
-        first = min(s for s, _h in valid)
-        last = max(s for s, _h in valid)
-        hours_per_day = calendar.hours_per_day or 8.0
-        span = timedelta(days=14 + 2 * ceil(max(h for _s, h in valid) / hours_per_day))
-        deadlines = [None] * len(requests)
-        for _attempt in range(6):
-            intervals = calendar._work_intervals_batch(
-                utc.localize(first) - timedelta(days=1), utc.localize(last) + span
-            )[False]
-            naive = [
-                (start.astimezone(utc).replace(tzinfo=None), stop.astimezone(utc).replace(tzinfo=None))
-                for start, stop, _meta in intervals
-            ]
-            deadlines = sla.compute_deadlines(naive, requests)
-            if all(
-                d is not None for d, (s, h) in zip(deadlines, requests, strict=True) if s and h is not None
-            ):
-                break
-            span *= 4
-        return deadlines
-
-    def _action_apply_sla(self):
-        """Match the SLA policy of each ticket and compute both deadlines, batched per calendar."""
-        tickets = self.filtered("team_id")
-        (self - tickets).write(
-            {"sla_policy_id": False, "sla_response_deadline": False, "sla_resolution_deadline": False}
-        )
-        if not tickets:
-            return
-        Policy = self.env["service.sla.policy"]
-        policy_dicts = Policy._get_policy_dicts(tickets.team_id.ids)
-        policies = Policy.browse([p["id"] for p in policy_dicts])
-        policy_by_id = {p.id: p for p in policies}
-        groups = defaultdict(list)  # calendar -> [(ticket, policy)]
-        for ticket in tickets:
-            pid = sla.match_policy(
-                policy_dicts, ticket.team_id.id, ticket.ticket_type_id.id or None, ticket.priority
-            )
-            groups[ticket._get_sla_calendar()].append((ticket, policy_by_id.get(pid, Policy)))
-        for calendar, pairs in groups.items():
-            requests = []
-            for ticket, policy in pairs:
-                start = ticket.sla_start_date or ticket.create_date
-                requests.append((start, policy.response_hours if policy and policy.response_hours else None))
-                requests.append(
-                    (start, policy.resolution_hours if policy and policy.resolution_hours else None)
-                )
-            deadlines = self._sla_compute_deadlines(calendar, requests)
-            for k, (ticket, policy) in enumerate(pairs):
-                ticket.write(
-                    {
-                        "sla_policy_id": policy.id,
-                        "sla_response_deadline": deadlines[2 * k] or False,
-                        "sla_resolution_deadline": deadlines[2 * k + 1] or False,
-                    }
-                )
-        tickets._action_refresh_sla_breach()
-
-    def _action_refresh_sla_breach(self, now=None):
-        """Recompute the breach flags; one write per distinct flag pair."""
-        now = now or fields.Datetime.now()
-        groups = defaultdict(list)
-        for ticket in self:
-            flags = (
-                sla.is_breached(ticket.sla_response_deadline, ticket.first_response_date, now),
-                sla.is_breached(ticket.sla_resolution_deadline, ticket.close_date, now),
-            )
-            if flags != (ticket.sla_response_breached, ticket.sla_resolution_breached):
-                groups[flags].append(ticket.id)
-        for (response, resolution), ids in groups.items():
-            self.browse(ids).write({"sla_response_breached": response, "sla_resolution_breached": resolution})
-
-    @api.model
-    def _get_sla_to_check_domain(self, now):
-        return [
-            ("is_closed", "=", False),
-            "|",
-            "&",
-            "&",
-            ("sla_response_breached", "=", False),
-            ("first_response_date", "=", False),
-            ("sla_response_deadline", "<", now),
-            "&",
-            ("sla_resolution_breached", "=", False),
-            ("sla_resolution_deadline", "<", now),
-        ]
-
-    @api.model
-    def _get_sla_to_escalate_domain(self):
-        return [("is_closed", "=", False), ("sla_breached", "=", True), ("sla_escalated", "=", False)]
-
-    def _prepare_escalation_activity_values(self):
-        self.ensure_one()
-        manager = self.team_id.user_id
-        return {
-            "res_model_id": self.env["ir.model"]._get_id(self._name),
-            "res_id": self.id,
-            "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
-            "user_id": manager.id,
-            # in the manager's language: the job runs in none
-            "summary": self.with_context(lang=manager.lang).env._(
-                "SLA breached: %(ticket)s", ticket=self.display_name
-            ),
-            "date_deadline": fields.Date.context_today(self),
-        }
-
-    def _action_escalate(self):
-        """One to-do activity per breached ticket for its team manager; flags the tickets as escalated."""
-        tickets = self.filtered(lambda t: not t.sla_escalated and t.team_id.user_id)
-        if tickets:
-            self.env["mail.activity"].sudo().create(
-                [t._prepare_escalation_activity_values() for t in tickets]
-            )
-        self.write({"sla_escalated": True})
-
-    @api.model
-    def _cron_sla_check(self, batch_size=500):
-        """Flag breached tickets and escalate them, in batches committed one by one (resumable)."""
-        commit = may_commit(self.env)
-        now = fields.Datetime.now()
-        last_id = 0
-        while True:
-            domain = [("id", ">", last_id)] + self._get_sla_to_check_domain(now)
-            tickets = self.search(domain, limit=batch_size, order="id")
-            if not tickets:
-                break
-            last_id = tickets[-1].id
-            tickets._action_refresh_sla_breach(now)
-            if commit:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-            if len(tickets) < batch_size:
-                break
-        while True:
-            tickets = self.search(self._get_sla_to_escalate_domain(), limit=batch_size, order="id")
-            if not tickets:
-                break
-            tickets._action_escalate()
-            if commit:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-            if len(tickets) < batch_size:
-                break
-
-    # ------------------------------------------------------------------------
-    # close, first response, rating
-    # ------------------------------------------------------------------------
-    @api.model
-    def _sla_working_hours(self, calendar, pairs):
-        """Working hours between the ``(start, end)`` pairs (naive UTC) on ``calendar`` (one fetch)."""
-        bounds = [d for pair in pairs if pair[0] and pair[1] for d in pair]
-        if not bounds:
-            return [None] * len(pairs)
-        if not calendar:
-            return [(e - s).total_seconds() / 3600.0 if s and e else None for s, e in pairs]
-        intervals = calendar._work_intervals_batch(utc.localize(min(bounds)), utc.localize(max(bounds)))[
-            False
-        ]
-        naive = [
-            (start.astimezone(utc).replace(tzinfo=None), stop.astimezone(utc).replace(tzinfo=None))
-            for start, stop, _meta in intervals
-        ]
-        return sla.working_hours_batch(naive, pairs)
-
-    def _action_store_worked_hours(self, date_field, hours_field):
-        """Store the working hours from the SLA start to ``date_field``, batched per calendar."""
-        groups = defaultdict(lambda: self.browse())
-        for ticket in self:
-            groups[ticket._get_sla_calendar()] |= ticket
-        for calendar, tickets in groups.items():
-            pairs = [(t.sla_start_date or t.create_date, t[date_field]) for t in tickets]
-            for ticket, hours in zip(tickets, self._sla_working_hours(calendar, pairs), strict=True):
-                ticket[hours_field] = hours or 0.0
-
-    def _action_mark_closed(self):
-        self.write({"close_date": fields.Datetime.now()})
-        self._action_store_worked_hours("close_date", "resolution_hours_worked")
-        template = self.env.ref("crm_service.mail_template_ticket_rating", raise_if_not_found=False)
-        to_rate = self.filtered(
-            lambda t: t.team_id.rating_on_close and t.partner_id and t.stage_id.request_rating
-        )
-        if template:
-            for ticket in to_rate:
-                ticket.rating_send_request(template, lang=ticket.partner_id.lang, force_send=False)
-
-    def _message_post_after_hook(self, message, msg_vals):
-        res = super()._message_post_after_hook(message, msg_vals)
-        author = message.author_id
-        if (
-            message.message_type in ("comment", "email")
-            and message.subtype_id == self.env.ref("mail.mt_comment")
-            and author.user_ids
-            and not all(author.user_ids.mapped("share"))
-        ):
-            waiting = self.filtered(lambda t: not t.first_response_date)
-            if waiting:
-                waiting.sudo().write({"first_response_date": message.date or fields.Datetime.now()})
-                waiting.sudo()._action_store_worked_hours("first_response_date", "response_hours_worked")
-                waiting.sudo()._action_refresh_sla_breach()
-        return res
-
-    # ------------------------------------------------------------------------
     # mail gateway
     # ------------------------------------------------------------------------
     @api.model
@@ -467,6 +213,16 @@ class ServiceTicket(models.Model):
         }
         values.update(custom_values or {})
         return super().message_new(msg_dict, custom_values=values)
+
+    def _action_send_acknowledgement(self):
+        """Email the customer that the ticket was received (template editable in Email Templates)."""
+        template = self.env.ref("crm_service.mail_template_ticket_received", raise_if_not_found=False)
+        if not template:
+            return
+        for ticket in self.filtered(lambda t: t.partner_id.email or t.email_from):
+            template.sudo().send_mail(
+                ticket.id, force_send=False, email_layout_xmlid="mail.mail_notification_light"
+            )
 
     def message_update(self, msg_dict, update_vals=None):
         emails = email_split((msg_dict.get("to") or "") + "," + (msg_dict.get("cc") or ""))
@@ -501,78 +257,6 @@ class ServiceTicket(models.Model):
         action["domain"] = [("id", "in", self.billing_order_ids.invoice_ids.ids)]
         action["context"] = {"create": False}
         return action
-
-    # ------------------------------------------------------------------------
-    # returns
-    # ------------------------------------------------------------------------
-    def _get_delivery_move_line_domain(self):
-        self.ensure_one()
-        domain = [
-            ("state", "=", "done"),
-            ("picking_code", "=", "outgoing"),
-            ("location_dest_id.usage", "=", "customer"),
-            ("product_id", "=", self.product_id.id or self.lot_id.product_id.id),
-        ]
-        if self.lot_id:
-            domain.append(("lot_id", "=", self.lot_id.id))
-        if self.sale_order_id:
-            domain.append(("picking_id", "in", self.sale_order_id.picking_ids.ids))
-        elif self.partner_id:
-            domain.append(("picking_partner_id", "child_of", self.partner_id.commercial_partner_id.id))
-        return domain
-
-    def _get_delivery_move_lines(self):
-        """The done delivery move lines that shipped this ticket's product (and lot) to the customer."""
-        self.ensure_one()
-        if not (self.product_id or self.lot_id):
-            raise UserError(self.env._("Set the product (and its lot/serial number) of the ticket first."))
-        lines = self.env["stock.move.line"].search(
-            self._get_delivery_move_line_domain(), order="date desc, id desc"
-        )
-        if not lines:
-            raise UserError(
-                self.env._(
-                    "No done delivery of %(product)s %(lot)s to this customer was found.",
-                    product=(self.product_id or self.lot_id.product_id).display_name,
-                    lot=self.lot_id.name or "",
-                )
-            )
-        picking = lines[0].picking_id
-        return lines.filtered(lambda ml: ml.picking_id == picking)
-
-    def _prepare_return_quantity(self, move, delivered_lines):
-        """Quantity of ``move`` to take back: the delivered quantity of the ticket's lot (all of it)."""
-        lines = delivered_lines.filtered(lambda ml: ml.move_id == move)
-        return sum(lines.mapped("quantity"))
-
-    def action_create_return(self):
-        """Return the delivered product (lot) into stock with Odoo's stock.return.picking wizard."""
-        self.ensure_one()
-        delivered = self._get_delivery_move_lines()
-        picking = delivered.picking_id
-        wizard = (
-            self.env["stock.return.picking"]
-            .with_context(active_id=picking.id, active_ids=picking.ids, active_model="stock.picking")
-            .create({"picking_id": picking.id})
-        )
-        for line in wizard.product_return_moves:
-            line.quantity = self._prepare_return_quantity(line.move_id, delivered)
-        return_picking = wizard._create_return()
-        return_picking.service_ticket_id = self
-        if self.lot_id:
-            return_picking.move_line_ids.filtered(
-                lambda ml: ml.product_id == self.lot_id.product_id and not ml.lot_id
-            ).lot_id = self.lot_id
-        self.message_post(
-            body=self.env._("Return %(picking)s created.", picking=return_picking.name),
-            subtype_xmlid="mail.mt_note",
-        )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "stock.picking",
-            "res_id": return_picking.id,
-            "view_mode": "form",
-        }
 
     # ------------------------------------------------------------------------
     # spare parts and billing
@@ -670,3 +354,14 @@ class ServiceTicket(models.Model):
         else:
             action["domain"] = [("id", "in", invoices.ids)]
         return action
+
+    # ------------------------------------------------------------------------
+    # portal
+    # ------------------------------------------------------------------------
+    def _get_portal_rating(self):
+        """The customer's rating of the ticket since its last closing (empty: not rated yet)."""
+        self.ensure_one()
+        ratings = self.sudo().rating_ids.filtered(
+            lambda r: r.consumed and (not self.close_date or r.write_date >= self.close_date)
+        )
+        return ratings.sorted("write_date")[-1:]

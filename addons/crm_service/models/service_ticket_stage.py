@@ -17,4 +17,13 @@ class ServiceTicketStage(models.Model):
         default=True,
         help="Tickets closed in this stage send the customer the satisfaction survey (not a cancelled one).",
     )
+    pause_sla = fields.Boolean(
+        string="Pause SLA",
+        help="The SLA clocks stop while a ticket is in this stage (e.g. waiting for the customer) "
+        "and resume when it leaves it.",
+    )
+    is_cancelled = fields.Boolean(
+        string="Cancelled",
+        help="Closing stage of tickets dropped without a solution: left out of the SLA report.",
+    )
     active = fields.Boolean(default=True)

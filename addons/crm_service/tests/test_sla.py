@@ -3,7 +3,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import CrmServiceCommon
 
@@ -151,14 +151,51 @@ class TestSla(CrmServiceCommon):
         self.assertEqual(len(tickets.activity_ids), 5)
         self.assertEqual(tickets.activity_ids.user_id, self.manager)
 
-    def test_escalation_without_manager_is_flagged_only(self):
-        self.team.user_id = False
+    def _breach_one(self):
         with freeze_time(MONDAY):
             ticket = self._create_ticket()
         with freeze_time(MONDAY + timedelta(days=7)):
             self.Ticket._cron_sla_check()
         self.assertTrue(ticket.sla_breached)
-        self.assertFalse(ticket.activity_ids)
+        self.assertTrue(ticket.sla_escalated)
+        return ticket
+
+    def test_escalation_goes_to_the_team_manager(self):
+        ticket = self._breach_one()
+        self.assertEqual(ticket.activity_ids.user_id, self.manager)
+        self.assertEqual(ticket.sla_escalation_user_ids, self.manager)
+        note = ticket.message_ids.filtered(lambda m: "escalated to" in (m.body or ""))
+        self.assertIn(self.manager.name, note.body, "the ticket says whom it went to")
+
+    def test_escalation_without_manager_goes_to_the_fallback(self):
+        fallback = new_test_user(
+            self.env, login="crm_service_fallback", groups="crm_service.group_crm_service_user"
+        )
+        self.team.write({"user_id": False, "escalation_user_id": fallback.id})
+        ticket = self._breach_one()
+        self.assertEqual(ticket.activity_ids.user_id, fallback)
+        self.assertEqual(ticket.sla_escalation_user_ids, fallback)
+
+    def test_escalation_without_manager_nor_fallback_goes_to_service_managers(self):
+        company = self.env["res.company"].create({"name": "Other service company"})
+        self.foreign_manager = new_test_user(
+            self.env,
+            login="crm_service_foreign_manager",
+            groups="crm_service.group_crm_service_manager",
+            company_id=company.id,
+            company_ids=[(6, 0, company.ids)],
+        )
+        self.team.user_id = False
+        ticket = self._breach_one()
+        managers = ticket.activity_ids.user_id
+        self.assertIn(self.manager, managers, "the service managers get the to-do")
+        self.assertNotIn(self.user, managers)
+        self.assertTrue(all(u.has_group("crm_service.group_crm_service_manager") for u in managers))
+        self.assertEqual(ticket.sla_escalation_user_ids, managers)
+        self.assertNotIn(self.foreign_manager, managers, "not a manager of another company")
+        with freeze_time(MONDAY + timedelta(days=8)):
+            self.Ticket._cron_sla_check()
+        self.assertEqual(ticket.activity_ids.user_id, managers, "escalated once")
 
     def test_worked_hours_for_report(self):
         with freeze_time(MONDAY):  # Monday 09:00

@@ -82,16 +82,21 @@ class TestStockBilling(CrmServiceCommon):
         ret = self.env["stock.picking"].browse(action["res_id"])
         self.assertEqual(ret.service_ticket_id, ticket)
         self.assertEqual(ret.return_id, self.delivery)
-        self.assertEqual(ret.location_dest_id, self.stock)
+        self.assertEqual(ret.location_dest_id, self.team.return_location_id, "not back into sellable stock")
+        self.assertEqual(ret.location_dest_id.usage, "internal")
         self.assertEqual(ret.move_ids.product_uom_qty, 1)
         self.assertEqual(ticket.return_count, 1)
         ret.move_ids.picked = True
         ret.button_validate()
         self.assertEqual(ret.state, "done")
         quant = self.env["stock.quant"].search(
-            [("lot_id", "=", self.lot.id), ("location_id", "=", self.stock.id)]
+            [("lot_id", "=", self.lot.id), ("location_id", "=", ret.location_dest_id.id)]
         )
-        self.assertEqual(quant.quantity, 1, "the serial number is back in stock")
+        self.assertEqual(quant.quantity, 1, "the serial number is back, in the returns location")
+        self.assertEqual(self.printer.with_context(warehouse_id=self.warehouse.id).qty_available, 0)
+        with self.assertRaisesRegex(UserError, "SN-0001: everything delivered to this customer has already"):
+            ticket.with_user(self.agent).action_create_return()
+        self.assertEqual(ticket.return_count, 1)
 
     def test_return_errors(self):
         ticket = self._create_ticket()

@@ -43,7 +43,9 @@ class TestTicket(CrmServiceCommon):
         rating = ticket.rating_ids
         self.assertEqual(len(rating), 1, "closing asks the customer for a rating")
         self.assertEqual(rating.partner_id, self.customer)
-        mail = self.env["mail.mail"].search([("model", "=", "service.ticket"), ("res_id", "=", ticket.id)])
+        mail = self.env["mail.mail"].search(
+            [("model", "=", "service.ticket"), ("res_id", "=", ticket.id), ("body_html", "ilike", "/rate/")]
+        )
         self.assertIn(f"/rate/{rating.access_token}/5", mail.body_html)
         ticket.rating_apply(5, token=rating.access_token, feedback="Quick and kind")
         self.assertEqual(ticket.rating_last_value, 5)

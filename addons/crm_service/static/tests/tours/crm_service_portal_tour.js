@@ -20,15 +20,22 @@ registry.category("web_tour.tours").add("crm_service_portal_ticket_tour", {
             trigger: "#chatterRoot:shadow .o-mail-Chatter:contains(The conversation is empty)",
         },
         {
-            content: "Write a reply",
-            trigger: ".o_portal_ticket_reply textarea[name=message]",
+            content: "The description is shown",
+            trigger: ".o_portal_ticket_description:contains(The label printer jams after ten labels.)",
+        },
+        {
+            content: "One reply box: the portal chatter's",
+            trigger: "body:not(:has(.o_portal_ticket_reply))",
+        },
+        {
+            content: "Write a reply in the chatter",
+            trigger: "#chatterRoot:shadow .o-mail-Composer-input",
             run: "edit The printer works again, thank you!",
         },
         {
             content: "Send the reply",
-            trigger: ".o_portal_ticket_reply button[type=submit]",
+            trigger: "#chatterRoot:shadow .o-mail-Composer-send:enabled",
             run: "click",
-            expectUnloadPage: true,
         },
         {
             content: "The reply is in the communication history",
@@ -58,6 +65,26 @@ registry.category("web_tour.tours").add("crm_service_portal_ticket_tour", {
         {
             content: "The rating is acknowledged",
             trigger: ".o_rating_page_thank_you:contains(Thank you for your feedback)",
+        },
+        {
+            content: "Back to the ticket",
+            trigger: "body",
+            run: "goToUrl /my/tickets",
+            expectUnloadPage: true,
+        },
+        {
+            content: "Open the ticket again",
+            trigger: ".o_portal_my_ticket a:contains(Tour: label printer jams)",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The page shows the rating given and no longer asks for it",
+            trigger: ".o_portal_ticket_rated:contains(Quick and friendly service)",
+        },
+        {
+            content: "No survey question left",
+            trigger: "body:not(:has(.o_portal_ticket_rating))",
         },
     ],
 });
