@@ -282,7 +282,6 @@ class TestIntake(HttpCase):
         self.assertFalse(self._leads("nodb@example.com"))
 
 
-
 @tagged("post_install", "-at_install")
 class TestIntakeDatabase(TransactionCase):
     """On a server with several databases, the route answers on the database Odoo's dbfilter gives the

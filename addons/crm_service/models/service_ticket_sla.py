@@ -1,5 +1,4 @@
-# pylint: disable=consider-merging-classes-inherited
-# (the SLA lives apart from the returns and billing of service_ticket.py, to ease parallel work)
+# The SLA of service tickets (deadlines, pauses, breaches, success), apart from their returns and billing.
 from collections import defaultdict
 
 from odoo import api, fields, models

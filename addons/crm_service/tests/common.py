@@ -75,6 +75,13 @@ class CrmServiceCommon(TransactionCase):
         cls.stage_progress = cls.env.ref("crm_service.stage_in_progress")
 
     @classmethod
+    def _open_team_alias(cls):
+        """The team's email alias on a domain of its own, open to everyone (the mail gateway tests)."""
+        cls.alias_domain = cls.env["mail.alias.domain"].create({"name": "service-test.example.com"})
+        cls.team.alias_id.alias_domain_id = cls.alias_domain
+        cls.team.alias_contact = "everyone"
+
+    @classmethod
     def _create_ticket(cls, **values):
         vals = {"name": "Printer broken", "team_id": cls.team.id, "partner_id": cls.customer.id}
         vals.update(values)

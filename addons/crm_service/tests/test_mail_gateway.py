@@ -22,9 +22,7 @@ class TestMailGateway(CrmServiceCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.alias_domain = cls.env["mail.alias.domain"].create({"name": "service-test.example.com"})
-        cls.team.alias_id.alias_domain_id = cls.alias_domain
-        cls.team.alias_contact = "everyone"
+        cls._open_team_alias()
 
     def _process(self, **kw):
         values = {
