@@ -11,6 +11,10 @@ import io
 import zipfile
 
 MAX_ROWS = 100_000
+MAX_COLUMNS = 256  # the .xls limit; no import of the suite has more than ~20 columns
+MAX_FILE_BYTES = 30 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 300 * 1024 * 1024  # an .xlsx is a zip: its parts are bounded once unpacked too
+MAX_EMPTY_RUN = 1_000  # consecutive empty rows of a sheet before it is judged padded and refused
 
 
 class SpreadsheetError(ValueError):
@@ -37,42 +41,126 @@ def _cell_text(value):
     return str(value).strip()
 
 
-def _read_xls(content):
+def _too_many_rows(rows, max_rows):
+    return SpreadsheetError(
+        "too_many_rows",
+        f"The file has more than {max_rows} rows; at most {max_rows} can be imported at once.",
+        rows=rows,
+        max_rows=max_rows,
+    )
+
+
+def _too_many_columns(columns):
+    return SpreadsheetError(
+        "too_many_columns",
+        f"The sheet has {columns} columns; at most {MAX_COLUMNS} can be imported.",
+        columns=columns,
+        max_columns=MAX_COLUMNS,
+    )
+
+
+def bounded_rows(rows, max_rows=MAX_ROWS, max_empty_run=None):
+    """Yield the non-empty rows of ``rows`` (iterables of cell texts, trailing empty cells dropped) while
+    counting them: more than ``max_rows`` data rows (plus the header), more than :data:`MAX_COLUMNS` used
+    columns or, if given, more than ``max_empty_run`` consecutive empty rows raise :class:`SpreadsheetError`
+    as soon as they are seen, without reading the rest of the file."""
+    count = empty_run = 0
+    for row in rows:
+        row = list(row)
+        while row and not row[-1]:
+            row.pop()
+        if not row:
+            empty_run += 1
+            if max_empty_run is not None and empty_run > max_empty_run:
+                raise SpreadsheetError(
+                    "empty_rows",
+                    f"The sheet has more than {max_empty_run} empty rows in a row after line {count}: "
+                    "delete the empty rows and save the file again.",
+                    max_empty_run=max_empty_run,
+                    line=count,
+                )
+            continue
+        empty_run = 0
+        if len(row) > MAX_COLUMNS:
+            raise _too_many_columns(len(row))
+        count += 1
+        if count - 1 > max_rows:
+            raise _too_many_rows(count - 1, max_rows)
+        yield row
+
+
+def _read_xls(content, max_rows):
     try:
         import xlrd  # optional dependency, checked by the manifest
     except ImportError as exc:  # pragma: no cover
         raise SpreadsheetError("missing_xlrd", "Reading .xls files needs the Python package xlrd.") from exc
     try:
-        book = xlrd.open_workbook(file_contents=content)
+        book = xlrd.open_workbook(file_contents=content, on_demand=True, ragged_rows=True)
+        if not book.nsheets:
+            raise SpreadsheetError("no_sheet", "The workbook has no sheet.")
+        sheet = book.sheet_by_index(0)
+    except SpreadsheetError:
+        raise
     except Exception as exc:
         raise SpreadsheetError(
             "bad_xls", f"The file is not a readable .xls workbook ({exc}).", detail=str(exc)
         ) from exc
-    if not book.nsheets:
-        raise SpreadsheetError("no_sheet", "The workbook has no sheet.")
-    sheet = book.sheet_by_index(0)
-    rows = []
-    for r in range(sheet.nrows):
-        row = []
-        for c in range(sheet.ncols):
-            cell = sheet.cell(r, c)
+    if sheet.ncols > MAX_COLUMNS:
+        raise _too_many_columns(sheet.ncols)
+
+    def cells(r):
+        for cell in sheet.row(r):
             value = cell.value
             if cell.ctype == xlrd.XL_CELL_DATE:
                 value = xlrd.xldate.xldate_as_datetime(value, book.datemode)
             elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
                 value = bool(value)
-            row.append(_cell_text(value))
-        rows.append(row)
-    return rows
+            yield _cell_text(value)
+
+    try:
+        return list(bounded_rows((cells(r) for r in range(sheet.nrows)), max_rows))
+    finally:
+        book.release_resources()
 
 
-def _read_xlsx(content):
+def _check_zip(content):
+    """Refuse an .xlsx whose parts unpack to more than :data:`MAX_UNZIPPED_BYTES` (a zip bomb)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise SpreadsheetError(
+            "bad_xlsx", f"The file is not a readable .xlsx workbook ({exc}).", detail=str(exc)
+        ) from exc
+    if size > MAX_UNZIPPED_BYTES:
+        raise SpreadsheetError(
+            "too_large",
+            f"The file is too large ({size // 1048576} MB unpacked); at most "
+            f"{MAX_UNZIPPED_BYTES // 1048576} MB can be imported.",
+            size=size // 1048576,
+            max_size=MAX_UNZIPPED_BYTES // 1048576,
+        )
+
+
+def _check_dimension(sheet, max_rows):
+    """The sheet's declared range (A1:XFD1048576): refused before reading a cell when it is far beyond
+    the limits. It may also understate the content: the rows are counted while read anyway."""
+    rows, columns = sheet.max_row or 0, sheet.max_column or 0
+    if columns > MAX_COLUMNS:
+        raise _too_many_columns(columns)
+    if rows > max_rows + 1 + MAX_EMPTY_RUN:
+        raise _too_many_rows(rows - 1, max_rows)
+    sheet.reset_dimensions()  # iterate over the rows really present, not a padded declared range
+
+
+def _read_xlsx(content, max_rows):
     try:
         import openpyxl
     except ImportError as exc:  # pragma: no cover
         raise SpreadsheetError(
             "missing_openpyxl", "Reading .xlsx files needs the Python package openpyxl."
         ) from exc
+    _check_zip(content)
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
@@ -81,17 +169,20 @@ def _read_xlsx(content):
         ) from exc
     try:
         sheet = book.worksheets[0]
-        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        _check_dimension(sheet, max_rows)
+        rows = (map(_cell_text, row) for row in sheet.iter_rows(values_only=True))
+        return list(bounded_rows(rows, max_rows, MAX_EMPTY_RUN))
+    except SpreadsheetError:
+        raise
     except Exception as exc:
         raise SpreadsheetError(
             "bad_xlsx", f"The .xlsx workbook could not be read ({exc}).", detail=str(exc)
         ) from exc
     finally:
         book.close()
-    return rows
 
 
-def _read_csv(content):
+def _read_csv(content, max_rows):
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = content.decode(encoding)
@@ -107,7 +198,8 @@ def _read_csv(content):
     except csv.Error:
         dialect = csv.excel
     try:
-        return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+        reader = csv.reader(io.StringIO(text), dialect)
+        return list(bounded_rows(([c.strip() for c in row] for row in reader), max_rows))
     except csv.Error as exc:
         raise SpreadsheetError("bad_csv", f"The CSV file is malformed ({exc}).", detail=str(exc)) from exc
 
@@ -134,10 +226,20 @@ def file_kind(filename, content):
 def read_rows(filename, content, max_rows=MAX_ROWS):
     """Return ``(header, rows)`` of the first sheet: lists of stripped strings, empty rows dropped.
 
-    Raises :class:`SpreadsheetError` on an empty, corrupt, unsupported or oversized file.
+    Bounded: the file size, the rows and the columns are checked while the file is streamed, so that an
+    oversized or padded file is refused at once. Raises :class:`SpreadsheetError` on an empty, corrupt,
+    unsupported or oversized file.
     """
     if not content:
         raise SpreadsheetError("empty", "The file is empty.")
+    if len(content) > MAX_FILE_BYTES:
+        raise SpreadsheetError(
+            "too_large",
+            f"The file is too large ({len(content) // 1048576} MB); at most "
+            f"{MAX_FILE_BYTES // 1048576} MB can be imported.",
+            size=len(content) // 1048576,
+            max_size=MAX_FILE_BYTES // 1048576,
+        )
     kind = file_kind(filename, content)
     ext = (filename or "").rsplit(".", 1)[-1].lower() if "." in (filename or "") else ""
     if ext in READERS and ext != kind:
@@ -147,16 +249,9 @@ def read_rows(filename, content, max_rows=MAX_ROWS):
             ext=ext,
             kind=kind,
         )
-    rows = [row for row in READERS[kind](content) if any(cell for cell in row)]
+    rows = READERS[kind](content, max_rows)
     if not rows:
         raise SpreadsheetError("no_rows", "The file has no rows.")
-    if len(rows) - 1 > max_rows:
-        raise SpreadsheetError(
-            "too_many_rows",
-            f"The file has {len(rows) - 1} rows; at most {max_rows} can be imported at once.",
-            rows=len(rows) - 1,
-            max_rows=max_rows,
-        )
     header = rows[0]
     width = len(header)
     body = [(row + [""] * width)[: max(width, len(row))] for row in rows[1:]]
