@@ -179,3 +179,17 @@ def test_xls_rows_bounded():
     with pytest.raises(sheet.SpreadsheetError) as info:
         sheet.read_rows("x.xls", _xls([["h"]] + [["v"]] * 30), max_rows=10)
     assert info.value.code == "too_many_rows"
+
+
+def test_read_header_reads_no_further():
+    content = ("\n\nname,email\n" + "x,y\n" * 10 + ",".join(["z"] * 300)).encode()
+    assert sheet.read_header("x.csv", content) == ["name", "email"]
+    assert sheet.read_header("x.xlsx", _xlsx([[None], ["h1", "h2"], ["v", "w"]])) == ["h1", "h2"]
+
+
+def test_estimate_rows():
+    assert sheet.estimate_rows("x.csv", b"h\n1\n2\n3\n") == 3
+    assert sheet.estimate_rows("x.xlsx", _xlsx([["h"]] + [["v"]] * 7)) == 7
+    assert sheet.estimate_rows("x.xls", _xls([["h"]] + [["v"]] * 4)) == 4
+    body = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>v</t></is></c></row>' for r in range(1, 6))
+    assert sheet.estimate_rows("x.xlsx", _xlsx_with_sheet_xml(SHEET.format("", body))) == 4

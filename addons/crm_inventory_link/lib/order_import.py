@@ -81,7 +81,9 @@ def build_orders(rows, mapping, partner_lookup, product_lookup, messages=None):
         )
         group["rows"].append(index)
         problems = []
-        bad_cell = next((i for i, value in enumerate(row) if value and CONTROL_CHARACTERS.search(value)), None)
+        bad_cell = next(
+            (i for i, value in enumerate(row) if value and CONTROL_CHARACTERS.search(value)), None
+        )
         if bad_cell is not None:
             problems.append(text("control_characters", bad_cell + 1))
         partner_id = None

@@ -1,1 +1,1 @@
-from . import crm_order_import
+from . import crm_order_import, crm_order_import_batch

@@ -118,7 +118,7 @@ def _read_xls(content, max_rows):
             yield _cell_text(value)
 
     try:
-        return list(bounded_rows((cells(r) for r in range(sheet.nrows)), max_rows))
+        yield from bounded_rows((cells(r) for r in range(sheet.nrows)), max_rows)
     finally:
         book.release_resources()
 
@@ -142,6 +142,53 @@ def _check_zip(content):
         )
 
 
+def _local(tag):
+    return tag.rsplit("}", 1)[-1]
+
+
+def _scan_sheet_without_dimension(stream, max_rows):
+    """Count the rows of a sheet part that declares no dimension (openpyxl would read all of it just to
+    look for one) and refuse it early when it is padded or too long; returns whether it has a dimension."""
+    from xml.etree.ElementTree import iterparse
+
+    count = empty_run = last = 0
+    for event, element in iterparse(stream, events=("start", "end")):
+        tag = _local(element.tag)
+        if event == "start":
+            if tag == "dimension":
+                return True
+            continue
+        if tag != "row":
+            continue
+        number = int(element.get("r") or last + 1)
+        filled = any(_local(child.tag) in ("v", "is", "f") for cell in element for child in cell)
+        run = empty_run + number - last - (1 if filled else 0)  # absent rows count as empty ones
+        empty_run = 0 if filled else run
+        if run > MAX_EMPTY_RUN:
+            raise SpreadsheetError(
+                "empty_rows",
+                f"The sheet has more than {MAX_EMPTY_RUN} empty rows in a row after line {count}: "
+                "delete the empty rows and save the file again.",
+                max_empty_run=MAX_EMPTY_RUN,
+                line=count,
+            )
+        count += bool(filled)
+        if count - 1 > max_rows:
+            raise _too_many_rows(count - 1, max_rows)
+        last = number
+        element.clear()
+    return False
+
+
+def _scan_sheets(content, max_rows):
+    """Before openpyxl opens the workbook: every sheet part without a declared dimension is counted."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                with archive.open(name) as stream:
+                    _scan_sheet_without_dimension(stream, max_rows)
+
+
 def _check_dimension(sheet, max_rows):
     """The sheet's declared range (A1:XFD1048576): refused before reading a cell when it is far beyond
     the limits. It may also understate the content: the rows are counted while read anyway."""
@@ -162,8 +209,11 @@ def _read_xlsx(content, max_rows):
         ) from exc
     _check_zip(content)
     try:
+        _scan_sheets(content, max_rows)
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+    except SpreadsheetError:
+        raise
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, SyntaxError) as exc:
         raise SpreadsheetError(
             "bad_xlsx", f"The file is not a readable .xlsx workbook ({exc}).", detail=str(exc)
         ) from exc
@@ -171,7 +221,7 @@ def _read_xlsx(content, max_rows):
         sheet = book.worksheets[0]
         _check_dimension(sheet, max_rows)
         rows = (map(_cell_text, row) for row in sheet.iter_rows(values_only=True))
-        return list(bounded_rows(rows, max_rows, MAX_EMPTY_RUN))
+        yield from bounded_rows(rows, max_rows, MAX_EMPTY_RUN)
     except SpreadsheetError:
         raise
     except Exception as exc:
@@ -199,7 +249,7 @@ def _read_csv(content, max_rows):
         dialect = csv.excel
     try:
         reader = csv.reader(io.StringIO(text), dialect)
-        return list(bounded_rows(([c.strip() for c in row] for row in reader), max_rows))
+        yield from bounded_rows(([c.strip() for c in row] for row in reader), max_rows)
     except csv.Error as exc:
         raise SpreadsheetError("bad_csv", f"The CSV file is malformed ({exc}).", detail=str(exc)) from exc
 
@@ -223,13 +273,8 @@ def file_kind(filename, content):
     )
 
 
-def read_rows(filename, content, max_rows=MAX_ROWS):
-    """Return ``(header, rows)`` of the first sheet: lists of stripped strings, empty rows dropped.
-
-    Bounded: the file size, the rows and the columns are checked while the file is streamed, so that an
-    oversized or padded file is refused at once. Raises :class:`SpreadsheetError` on an empty, corrupt,
-    unsupported or oversized file.
-    """
+def _check_file(filename, content):
+    """The kind of a file (xls, xlsx, csv) after the checks that need no parsing: size, type, name."""
     if not content:
         raise SpreadsheetError("empty", "The file is empty.")
     if len(content) > MAX_FILE_BYTES:
@@ -249,13 +294,70 @@ def read_rows(filename, content, max_rows=MAX_ROWS):
             ext=ext,
             kind=kind,
         )
-    rows = READERS[kind](content, max_rows)
+    return kind
+
+
+def read_rows(filename, content, max_rows=MAX_ROWS):
+    """Return ``(header, rows)`` of the first sheet: lists of stripped strings, empty rows dropped.
+
+    Bounded: the file size, the rows and the columns are checked while the file is streamed, so that an
+    oversized or padded file is refused at once. Raises :class:`SpreadsheetError` on an empty, corrupt,
+    unsupported or oversized file.
+    """
+    kind = _check_file(filename, content)
+    rows = list(READERS[kind](content, max_rows))
     if not rows:
         raise SpreadsheetError("no_rows", "The file has no rows.")
     header = rows[0]
     width = len(header)
     body = [(row + [""] * width)[: max(width, len(row))] for row in rows[1:]]
     return header, body
+
+
+def read_header(filename, content):
+    """The first non-empty row of the file, without reading the rest (the column mapping step)."""
+    rows = READERS[_check_file(filename, content)](content, MAX_ROWS)
+    try:
+        return next(rows)
+    except StopIteration:
+        raise SpreadsheetError("no_rows", "The file has no rows.")
+    finally:
+        rows.close()
+
+
+def estimate_rows(filename, content):
+    """About how many data rows the file has, cheaply: the lines of a CSV, the declared range of an .xlsx
+    sheet (counted when it declares none), the rows of an .xls sheet. To choose between an import now
+    and one in the background; the rows are counted exactly when read."""
+    kind = _check_file(filename, content)
+    if kind == "csv":
+        return max(content.count(b"\n") - 1, 0)
+    if kind == "xls":
+        return sum(1 for _row in READERS["xls"](content, MAX_ROWS)) - 1
+    _check_zip(content)
+    _scan_sheets(content, MAX_ROWS)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        name = next((n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")), None)
+        if not name:
+            return 0
+        with archive.open(name) as stream:
+            return _declared_rows(stream)
+
+
+def _declared_rows(stream):
+    from xml.etree.ElementTree import iterparse
+
+    rows = 0
+    for event, element in iterparse(stream, events=("start", "end")):
+        tag = _local(element.tag)
+        if event == "start" and tag == "dimension":
+            ref = element.get("ref") or ""
+            last = ref.rsplit(":", 1)[-1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ$")
+            return max(int(last or 1) - 1, 0)
+        if event == "end" and tag == "row":
+            rows += 1
+            element.clear()
+    return max(rows - 1, 0)
 
 
 def normalize_header(text):

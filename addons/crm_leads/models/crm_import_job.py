@@ -46,6 +46,8 @@ class CrmImportJob(models.Model):
         readonly=True,
         tracking=True,
     )
+    file = fields.Binary(attachment=True, readonly=True)
+    filename = fields.Char(readonly=True)
     payload = fields.Binary(attachment=True, readonly=True, help="The rows read from the file (JSON).")
     options = fields.Json(readonly=True)
     header = fields.Json(readonly=True)
@@ -80,22 +82,21 @@ class CrmImportJob(models.Model):
         return max(1, int(icp.get_param("crm_leads.import_batch_size", DEFAULT_BATCH_SIZE)))
 
     @api.model
-    def _prepare_job_values(self, handler, filename, payload, total, options, header, rejected_rows=()):
+    def _prepare_job_values(self, handler, filename, file, estimate, options):
         return {
             "name": filename or handler,
             "handler": handler,
-            "payload": base64.b64encode(json.dumps(payload).encode()),
-            "total": total,
+            "file": file,
+            "filename": filename,
+            "total": estimate,
             "options": options,
-            "header": header,
-            "rejected_rows": list(rejected_rows),
-            "rejected_count": len(rejected_rows),
         }
 
     @api.model
-    def _create_job(self, handler, filename, payload, total, options, header, rejected_rows=()):
-        """Queue an import of ``total`` rows of ``payload`` and wake the import cron up."""
-        values = self._prepare_job_values(handler, filename, payload, total, options, header, rejected_rows)
+    def _create_job(self, handler, filename, file, estimate, options):
+        """Queue the import of ``file`` (base64, about ``estimate`` rows) and wake the import cron up: the
+        file is read by the first batch, the user's request returns at once."""
+        values = self._prepare_job_values(handler, filename, file, estimate, options)
         job = self.sudo().create(values).sudo(False)
         self.env.ref("crm_leads.ir_cron_import_jobs").sudo()._trigger()
         return job
@@ -147,7 +148,7 @@ class CrmImportJob(models.Model):
             job._run_one_batch()
             batches += 1
         pending = self.sudo().search(self._get_pending_domain())
-        remaining = sum(job.total - job.position for job in pending)
+        remaining = sum(max(job.total - job.position, 1) for job in pending)
         self.env["ir.cron"]._notify_progress(done=batches, remaining=remaining)
         return batches
 
@@ -174,12 +175,29 @@ class CrmImportJob(models.Model):
         job.invalidate_recordset()  # a cancel committed meanwhile is seen here
         if job.state not in ("queued", "running"):
             return
-        stop = min(job.total, job.position + self._import_batch_size())
         handler = self.env[job.handler].with_user(job.user_id).with_company(job.company_id)
-        stats = handler._import_job_batch(job, job.position, stop)
+        if not job.payload:
+            job.write(job._prepare_payload_values(handler._import_job_prepare(job)))
+            return
+        stop = min(job.total, job.position + handler._import_job_batch_size(self._import_batch_size()))
+        stats = handler._import_job_batch(job, job.position, stop) if stop > job.position else {}
         job.write(job._prepare_batch_values(stats, stop))
         if stop >= job.total:
             job._finish()
+
+    def _prepare_payload_values(self, prepared):
+        """The first step: the file read (bounded) into ``payload``, its exact size, the rows rejected
+        while reading; the file itself is no longer needed."""
+        rejected = prepared.get("rejected_rows") or []
+        return {
+            "state": "running",
+            "payload": base64.b64encode(json.dumps(prepared["payload"]).encode()),
+            "total": prepared["total"],
+            "header": prepared["header"],
+            "rejected_rows": rejected,
+            "rejected_count": len(rejected),
+            "file": False,
+        }
 
     def _prepare_batch_values(self, stats, stop):
         values = {"state": "running", "position": stop}

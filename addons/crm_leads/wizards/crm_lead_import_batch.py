@@ -1,5 +1,7 @@
 """The rows of a lead import turned into leads: one call per batch, for the wizard and the background job."""
 
+import base64
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -215,17 +217,14 @@ class CrmLeadImportBatch(models.AbstractModel):
 
     @api.model
     def _create_leads(self, to_create, rejected):
-        """Create the leads in bulk; those given to an owner of a pool go through the pool's transition,
-        one owner at a time: a refusal (not a member, a cap reached) rejects that owner's rows."""
+        """Create the leads in bulk, one create per owner: the owner of a pooled lead is set by the pool's
+        transition and the record rules apply, so that a refusal (another salesperson's leads, not a member,
+        a pool cap reached) rejects that owner's rows with its reason, not the whole file."""
         Lead = self.env["crm.lead"].with_context(**BULK_CONTEXT)
-        plain, by_owner = [], {}
+        by_owner = {}
         for values, row in to_create:
-            if values.get("pool_id") and values.get("user_id"):
-                by_owner.setdefault(values["user_id"], []).append((values, row))
-            else:
-                plain.append(values)
-        Lead.create(plain)
-        created = len(plain)
+            by_owner.setdefault(values.get("user_id"), []).append((values, row))
+        created = 0
         for items in by_owner.values():
             try:
                 with self.env.cr.savepoint():
@@ -244,6 +243,19 @@ class CrmLeadImportBatch(models.AbstractModel):
             update = {k: values[k] for k in UPDATABLE_FIELDS if values.get(k) and not lead[k]}
             if update:
                 lead.write(update)
+
+    @api.model
+    def _import_job_batch_size(self, rows_per_batch):
+        return rows_per_batch
+
+    @api.model
+    def _import_job_prepare(self, job):
+        """First step of a background import: the file read, the duplicates inside it found."""
+        content = base64.b64decode(job.sudo().file or b"")
+        header, rows = self.env["crm.lead.import.wizard"]._read_content(job.filename, content)
+        mapping = {field: int(index) for field, index in job.options["mapping"].items()}
+        payload = {"rows": rows, "duplicates": self._file_duplicates(rows, mapping)}
+        return {"payload": payload, "total": len(rows), "header": header}
 
     @api.model
     def _import_job_batch(self, job, start, stop):

@@ -3,7 +3,7 @@ import base64
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..lib.spreadsheet import SpreadsheetError, map_columns, read_rows, write_xlsx
+from ..lib.spreadsheet import SpreadsheetError, estimate_rows, map_columns, read_header, read_rows, write_xlsx
 from .crm_lead_import_batch import ALIASES, IMPORT_FIELDS
 
 
@@ -82,15 +82,20 @@ class CrmLeadImportWizard(models.TransientModel):
         text = texts.get(error.code)
         return text(error.params) if text else str(error)
 
-    def _read_file(self):
+    def _read_file(self, reader=read_rows):
         self.ensure_one()
+        return self._read_content(self.filename, base64.b64decode(self.file or b""), reader)
+
+    @api.model
+    def _read_content(self, filename, content, reader=read_rows):
+        """``reader(filename, content)`` of lib/spreadsheet, its errors said to the user."""
         try:
-            return read_rows(self.filename or "", base64.b64decode(self.file or b""))
+            return reader(filename or "", content)
         except SpreadsheetError as exc:
             raise UserError(
                 self.env._(
                     "Cannot read %(file)s: %(error)s",
-                    file=self.filename or "-",
+                    file=filename or "-",
                     error=self._spreadsheet_error_text(exc),
                 )
             ) from exc
@@ -107,7 +112,7 @@ class CrmLeadImportWizard(models.TransientModel):
     def action_load(self):
         """Read the header and propose a mapping of its columns."""
         self.ensure_one()
-        header, _rows = self._read_file()
+        header = self._read_file(read_header)
         mapping = map_columns(header, ALIASES)
         by_index = {index: field for field, index in mapping.items()}
         self.mapping_ids = [fields.Command.clear()] + [
@@ -137,6 +142,8 @@ class CrmLeadImportWizard(models.TransientModel):
         return mapping
 
     def _prepare_import_options(self):
+        if self.pool_id:  # refused before a row is read, not batch by batch
+            self.env["crm.lead"].new({"pool_id": self.pool_id.id})._pool_check_member(self.env.user)
         return {
             "mapping": self._get_mapping(),
             "pool_id": self.pool_id.id,
@@ -149,15 +156,15 @@ class CrmLeadImportWizard(models.TransientModel):
         threshold (crm_leads.import_background_threshold)."""
         self.ensure_one()
         options = self._prepare_import_options()
-        header, rows = self._read_file()
-        duplicates = self._file_duplicates(rows, options["mapping"])
         Job = self.env["crm.import.job"]
-        if len(rows) > Job._import_threshold():
-            payload = {"rows": rows, "duplicates": duplicates}
+        estimate = self._read_file(estimate_rows)
+        if estimate > Job._import_threshold():
             handler = "crm.lead.import.batch"
-            self.job_id = Job._create_job(handler, self.filename, payload, len(rows), options, header)
+            self.job_id = Job._create_job(handler, self.filename, self.file, estimate, options)
             self.state = "queued"
             return self._reopen()
+        header, rows = self._read_file()
+        duplicates = self._file_duplicates(rows, options["mapping"])
         stats = self._import_rows(rows, 0, duplicates, options)
         self.write(self._prepare_result_values(header, stats))
         return self._reopen()
