@@ -5,6 +5,7 @@ from . import (
     test_install,
     test_lead_lines,
     test_order_import,
+    test_order_import_job,
     test_timeline,
     test_tours,
 )

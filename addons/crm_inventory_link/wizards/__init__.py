@@ -1,1 +1,1 @@
-from . import crm_order_import, crm_order_import_batch
+from . import crm_order_batch, crm_order_import

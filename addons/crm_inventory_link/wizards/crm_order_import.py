@@ -43,7 +43,7 @@ class CrmOrderImport(models.TransientModel):
         self.env["sale.order"].check_access("create")
         content = base64.b64decode(self.file or b"")
         Job = self.env["crm.import.job"]
-        estimate = self.env["crm.lead.import.wizard"]._read_content(self.filename, content, estimate_rows)
+        estimate = self._read_content(self.filename, content, estimate_rows)
         if estimate > Job._import_threshold():
             handler = "crm.order.import.batch"
             options = self._prepare_import_options()

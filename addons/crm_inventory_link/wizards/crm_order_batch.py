@@ -4,7 +4,7 @@ same customer reference; one call per batch, for the wizard and the background j
 import base64
 
 from odoo import Command, api, models
-from odoo.addons.crm_leads.lib.spreadsheet import map_columns, read_rows
+from odoo.addons.crm_leads.lib.spreadsheet import SpreadsheetError, map_columns, read_rows
 from odoo.exceptions import UserError
 
 from ..lib.order_import import COLUMN_ALIASES, REQUIRED_COLUMNS, build_orders
@@ -85,9 +85,18 @@ class CrmOrderImportBatch(models.AbstractModel):
         }
 
     @api.model
+    def _read_content(self, filename, content, reader=read_rows):
+        """``reader(filename, content)`` of lib/spreadsheet, its errors said to the user."""
+        try:
+            return reader(filename or "", content)
+        except SpreadsheetError as exc:
+            error = self.env["crm.lead.import.wizard"]._spreadsheet_error_text(exc)
+            raise UserError(self.env._("The file cannot be imported: %s", error)) from exc
+
+    @api.model
     def _read_orders_file(self, filename, content):
         """``(header, rows, orders, errors)`` of a file: read (bounded), checked, grouped into orders."""
-        header, rows = self.env["crm.lead.import.wizard"]._read_content(filename, content, read_rows)
+        header, rows = self._read_content(filename, content)
         mapping = map_columns(header, COLUMN_ALIASES)
         missing = [col for col in REQUIRED_COLUMNS if col not in mapping]
         if missing:
@@ -158,9 +167,10 @@ class CrmOrderImportBatch(models.AbstractModel):
     def _reimport_decision(self, sale_order, order):
         """What a re-import does to an existing quotation: ``("update", None)`` or ``("skip", reason)``."""
         env = self.env
-        if sale_order.state == "sale":
+        state = sale_order.sudo().state
+        if state == "sale":
             return "skip", env._("already confirmed, not changed")
-        if sale_order.state == "cancel":
+        if state == "cancel":
             return "skip", env._("cancelled, not changed")
         if not sale_order.has_access("write"):
             return "skip", env._("belongs to another salesperson, not changed")
@@ -193,7 +203,7 @@ class CrmOrderImportBatch(models.AbstractModel):
                 reason = self.env._("updated")
             else:
                 skipped.append(sale_order.id)
-            notes.append(f"{order['order_ref']} ({sale_order.name}): {reason}")
+            notes.append(f"{order['order_ref']} ({sale_order.sudo().name}): {reason}")
         created = self.env["sale.order"].with_context(**BULK_CONTEXT).create(to_create)
         return {
             "created": len(created),
