@@ -150,9 +150,26 @@ class CrmLeadImportBatch(models.AbstractModel):
         if options.get("pool_id"):
             values["pool_id"] = options["pool_id"]
             values["user_id"] = owner
-        elif owner:
-            values["user_id"] = owner
+        else:
+            values["user_id"] = owner or self.env.uid  # crm.lead's default owner: who imports
+        values.update(self._get_team_stage_values(tables, values["user_id"], options.get("team_id")))
         return values
+
+    @api.model
+    def _get_team_stage_values(self, tables, owner, team_id):
+        """Team and stage of a new lead as crm.lead computes them (the owner's team unless he belongs to
+        the chosen one; the team's first open stage), found once per owner and team instead of per lead."""
+        cache = tables.setdefault("team_stage", {})
+        if (owner, team_id) not in cache:
+            team = self.env["crm.team"].browse(team_id or [])
+            user = self.env["res.users"].browse(owner or [])
+            if user and not (team and user in (team.member_ids | team.user_id)):
+                team = self.env["crm.team"]._get_default_team_id(
+                    user_id=user.id, domain=[("use_leads", "=", True)]
+                )
+            stage = self.env["crm.lead"]._stage_find(team_id=team.id, domain=[("fold", "=", False)])
+            cache[(owner, team_id)] = {"team_id": team.id, "stage_id": stage.id}
+        return cache[(owner, team_id)]
 
     @api.model
     def _find_existing(self, keys_list):
@@ -226,9 +243,14 @@ class CrmLeadImportBatch(models.AbstractModel):
             by_owner.setdefault(values.get("user_id"), []).append((values, row))
         created = 0
         for items in by_owner.values():
+            # the stage as a default: a stage in the values makes crm.lead check won/lost lead by lead
+            stage = items[0][0].pop("stage_id", None)
+            vals_list = [values for values, _row in items]
+            for values in vals_list:
+                values.pop("stage_id", None)
             try:
                 with self.env.cr.savepoint():
-                    Lead.create([values for values, _row in items])
+                    Lead.with_context(default_stage_id=stage).create(vals_list)
                 created += len(items)
             except (UserError, AccessError) as exc:
                 rejected.extend([*row, str(exc)] for _values, row in items)
