@@ -77,6 +77,7 @@ def main():
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
             insert_existing(env, args.existing)
             env["ir.config_parameter"].set_param("crm_leads.import_batch_size", args.batch)
+            env["ir.config_parameter"].set_param("crm_leads.import_background_threshold", 0)
             cr.commit()
         with registry.cursor() as cr:
             admin = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})["res.users"].browse(2)

@@ -108,3 +108,16 @@ class TestOrderImportJob(CrmInventoryLinkCommon):
         self.assertEqual((again.state, again.created_count, again.skipped_count), ("done", 0, 5))
         self.assertIn("BG-3", again.note)
         self.assertEqual(len(self.env["sale.order"].search([("client_order_ref", "like", "BG-")])), 5)
+
+    def test_lines_get_the_analytic_distribution_and_warehouse_sale_computes(self):
+        plan = self.env["account.analytic.plan"].create({"name": "Import plan"})
+        account = self.env["account.analytic.account"].create({"name": "Import account", "plan_id": plan.id})
+        self.env["account.analytic.distribution.model"].create(
+            {"product_id": self.product_buy.id, "analytic_distribution": {str(account.id): 100}}
+        )
+        wizard = self._import(self.ROWS)
+        lines = wizard.order_ids.order_line
+        by_product = {line.product_id: line.analytic_distribution for line in lines}
+        self.assertEqual(by_product[self.product_buy], {str(account.id): 100})
+        self.assertFalse(by_product[self.product_buy2])
+        self.assertEqual(wizard.order_ids.warehouse_id, self.user._get_default_warehouse_id())

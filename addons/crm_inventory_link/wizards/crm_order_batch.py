@@ -116,22 +116,61 @@ class CrmOrderImportBatch(models.AbstractModel):
 
     # ------------------------------------------------------------------
     @api.model
-    def _prepare_order_values(self, order, options):
+    def _prepare_order_values(self, order, options, cache):
         values = {
             "partner_id": order["partner_id"],
             "client_order_ref": order["order_ref"] or False,
-            "order_line": [Command.create(self._prepare_order_line_values(line)) for line in order["lines"]],
+            "warehouse_id": self._get_warehouse_id(options, cache),
+            "order_line": [
+                Command.create(self._prepare_order_line_values(line, order["partner_id"], cache))
+                for line in order["lines"]
+            ],
         }
-        if options.get("warehouse_id"):
-            values["warehouse_id"] = options["warehouse_id"]
         return values
 
     @api.model
-    def _prepare_order_line_values(self, line):
-        values = {"product_id": line["product_id"], "product_uom_qty": line["quantity"]}
+    def _prepare_order_line_values(self, line, partner_id, cache):
+        values = {
+            "product_id": line["product_id"],
+            "product_uom_qty": line["quantity"],
+            "analytic_distribution": self._get_analytic_distribution(line["product_id"], partner_id, cache),
+        }
         if line["price"] is not None:
             values["price_unit"] = line["price"]
         return values
+
+    @api.model
+    def _get_warehouse_id(self, options, cache):
+        """The chosen warehouse, else the user's default one as sale_stock computes it, found once."""
+        if "warehouse_id" not in cache:
+            user = self.env.user.with_company(self.env.company)
+            cache["warehouse_id"] = options.get("warehouse_id") or user._get_default_warehouse_id().id
+        return cache["warehouse_id"]
+
+    @api.model
+    def _get_analytic_distribution(self, product_id, partner_id, cache):
+        """The analytic distribution sale computes for a line, found once per product and customer (the
+        distribution models are searched line by line otherwise)."""
+        key = ("analytic", product_id, partner_id)
+        if key not in cache:
+            product = self.env["product.product"].browse(product_id)
+            partner = self.env["res.partner"].browse(partner_id)
+            # sudo: as the stored computed field is computed (a salesperson may not read the models)
+            distribution = (
+                self.env["account.analytic.distribution.model"]
+                .sudo()
+                ._get_distribution(
+                    {
+                        "product_id": product_id,
+                        "product_categ_id": product.categ_id.id,
+                        "partner_id": partner_id,
+                        "partner_category_id": partner.category_id.ids,
+                        "company_id": self.env.company.id,
+                    }
+                )
+            )
+            cache[key] = distribution or False
+        return cache[key]
 
     @api.model
     def _get_existing_domain(self, orders):
@@ -182,7 +221,11 @@ class CrmOrderImportBatch(models.AbstractModel):
     def _update_order(self, sale_order, order):
         old = sale_order.order_line.filtered(lambda ln: not ln.display_type)
         commands = [Command.delete(line.id) for line in old]
-        commands += [Command.create(self._prepare_order_line_values(line)) for line in order["lines"]]
+        partner_id, cache = order["partner_id"], {}
+        commands += [
+            Command.create(self._prepare_order_line_values(line, partner_id, cache))
+            for line in order["lines"]
+        ]
         sale_order.with_context(**BULK_CONTEXT).write({"order_line": commands})
 
     @api.model
@@ -190,11 +233,11 @@ class CrmOrderImportBatch(models.AbstractModel):
         """Create the new quotations in one call; a quotation of the same customer and reference already
         there is updated (its lines replaced) or skipped, and the notes say which and why."""
         existing = self._find_existing(orders)
-        to_create, updated, skipped, notes = [], [], [], []
+        to_create, updated, skipped, notes, cache = [], [], [], [], {}
         for order in orders:
             sale_order = existing.get((order["partner_id"], order["order_ref"]))
             if not sale_order or not order["order_ref"]:
-                to_create.append(self._prepare_order_values(order, options))
+                to_create.append(self._prepare_order_values(order, options, cache))
                 continue
             decision, reason = self._reimport_decision(sale_order, order)
             if decision == "update":
