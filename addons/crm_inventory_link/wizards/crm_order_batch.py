@@ -151,6 +151,11 @@ class CrmOrderImportBatch(models.AbstractModel):
     def _get_analytic_distribution(self, product_id, partner_id, cache):
         """The analytic distribution sale computes for a line, found once per product and customer (the
         distribution models are searched line by line otherwise)."""
+        Model = self.env["account.analytic.distribution.model"].sudo()
+        if "analytic_models" not in cache:  # none at all (the usual case): nothing to search per line
+            cache["analytic_models"] = bool(Model.search_count([], limit=1))
+        if not cache["analytic_models"]:
+            return False
         key = ("analytic", product_id, partner_id)
         if key not in cache:
             product = self.env["product.product"].browse(product_id)
