@@ -30,8 +30,9 @@ class TestImportJob(CrmLeadsCommon):
     def _rows(self, count, prefix="job"):
         return [[f"{prefix} {i}", f"{prefix}{i}@example.com", str(i), ""] for i in range(count)]
 
-    def _wizard(self, rows, user=None, header=HEADER, csv=False, **values):
+    def _wizard(self, rows, user=None, header=None, csv=False, **values):
         env = self.env(user=user or self.user)
+        header = header or HEADER
         if csv:
             content, filename = "\n".join(",".join(r) for r in [header, *rows]).encode(), "leads.csv"
         else:
