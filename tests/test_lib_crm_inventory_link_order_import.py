@@ -64,3 +64,23 @@ def test_missing_and_negative_values():
     assert not orders
     for part in ("missing customer", "missing product", "positive", "negative"):
         assert part in errors[0]
+
+
+@pytest.mark.parametrize("text", ["nan", "inf", "-inf", "1e400", "1e13"])
+def test_parse_number_not_finite_or_huge(text):
+    with pytest.raises(ValueError):
+        oi.parse_number(text)
+
+
+def test_bad_values_reject_their_order_only():
+    rows = [
+        ["PO-1", "ACME", "P1", "nan", ""],
+        ["PO-2", "ACME", "P1", "2", "inf"],
+        ["PO-3", "Beta", "P1", "1", "5\x07"],
+        ["PO-4", "Beta", "P1", "3", "4"],
+    ]
+    orders, errors = oi.build_orders(rows, MAPPING, partner_lookup, product_lookup)
+    assert [o["order_ref"] for o in orders] == ["PO-4"]
+    assert "invalid quantity 'nan'" in errors[0]
+    assert "invalid price 'inf'" in errors[1]
+    assert "control characters in the cell 5" in errors[2]

@@ -23,6 +23,7 @@
         "views/crm_lead_intake_source_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "views/crm_import_job_views.xml",
         "wizards/crm_lead_import_wizard_views.xml",
         "views/crm_leads_menus.xml",
     ],

@@ -3,6 +3,13 @@
 Plain Python: the wizard resolves customers and products in batch and passes the lookups in.
 """
 
+import math
+import re
+
+MAX_AMOUNT = 1e12  # a quantity or a price beyond this is a typo, not an order
+# C0 controls but tab and line breaks, DEL, C1 controls: mis-decoded or binary text
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
 COLUMN_ALIASES = {
     "order_ref": ["order", "order ref", "order reference", "reference", "po", "订单号", "客户订单号"],
     "customer": ["partner", "customer name", "customer code", "client", "客户", "客户名称", "客户编码"],
@@ -22,18 +29,23 @@ MESSAGES = {
     "negative_price": "price must not be negative",
     "invalid_price": "invalid price {value!r}",
     "order_rejected": "another row of the same order is in error",
+    "control_characters": "control characters in the cell {value}",
 }
 
 
 def parse_number(text):
-    """Parse a spreadsheet number ("1,234.5", "12", "") -> float or None when empty; ValueError if invalid."""
+    """Parse a spreadsheet number ("1,234.5", "12", "") -> float or None when empty; ValueError if invalid,
+    infinite, NaN or beyond :data:`MAX_AMOUNT`."""
     text = (text or "").strip().replace("\u00a0", "").replace(" ", "")
     if not text:
         return None
     if "," in text and "." not in text and text.count(",") == 1 and len(text.split(",")[1]) != 3:
         text = text.replace(",", ".")
     text = text.replace(",", "")
-    return float(text)
+    number = float(text)
+    if not math.isfinite(number) or abs(number) > MAX_AMOUNT:
+        raise ValueError(f"{text!r} is not a finite number")
+    return number
 
 
 def cell(row, mapping, field):
@@ -69,6 +81,11 @@ def build_orders(rows, mapping, partner_lookup, product_lookup, messages=None):
         )
         group["rows"].append(index)
         problems = []
+        bad_cell = next(
+            (i for i, value in enumerate(row) if value and CONTROL_CHARACTERS.search(value)), None
+        )
+        if bad_cell is not None:
+            problems.append(text("control_characters", bad_cell + 1))
         partner_id = None
         if not customer:
             problems.append(text("missing_customer"))

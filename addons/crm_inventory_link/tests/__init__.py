@@ -7,6 +7,7 @@ from . import (
     test_lead_line_pricing,
     test_lead_lines,
     test_order_import,
+    test_order_import_job,
     test_timeline,
     test_tours,
 )

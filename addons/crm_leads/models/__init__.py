@@ -1,4 +1,5 @@
 from . import (
+    crm_import_job,
     crm_lead,
     crm_lead_intake_hit,
     crm_lead_intake_lock,

@@ -1,6 +1,7 @@
 from . import (
     test_dedupe,
     test_import,
+    test_import_job,
     test_install,
     test_intake,
     test_intake_concurrency,

@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from .crm_lead_import_wizard import IMPORT_FIELDS
+from .crm_lead_import_batch import IMPORT_FIELDS
 
 
 class CrmLeadImportMapping(models.TransientModel):
