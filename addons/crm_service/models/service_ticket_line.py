@@ -26,6 +26,37 @@ class ServiceTicketLine(models.Model):
         ("quantity_positive", "CHECK(quantity > 0)", "The quantity of a part or time line must be positive."),
     ]
 
+    @api.model
+    def _get_billed_protected_fields(self):
+        """What a billed line keeps: changing it would bill (or hide) the same hours and parts twice."""
+        return {"ticket_id", "product_id", "quantity", "sale_line_id"}
+
+    def write(self, vals):
+        if self._get_billed_protected_fields() & set(vals):
+            self._check_not_billed()
+        return super().write(vals)
+
+    def unlink(self):
+        self._check_not_billed()
+        return super().unlink()
+
+    def _get_billed_lines(self):
+        """Lines on a sale order that is not cancelled (cancelling the order frees them)."""
+        return self.filtered(lambda line: line.sale_line_id.sudo().order_id.state not in (False, "cancel"))
+
+    def _check_not_billed(self):
+        billed = self._get_billed_lines()
+        if billed:
+            raise UserError(
+                self.env._(
+                    "%(line)s of %(ticket)s is billed on %(order)s: its product and quantity cannot be "
+                    "changed nor the line deleted. Cancel that sale order first.",
+                    line=billed[0].name or billed[0].product_id.display_name,
+                    ticket=billed[0].ticket_id.display_name,
+                    order=billed[0].sale_line_id.sudo().order_id.name,
+                )
+            )
+
     @api.depends("product_id.type")
     def _compute_line_type(self):
         for line in self:

@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 
@@ -12,14 +12,27 @@ class ServiceTicket(models.Model):
     _inherit = "service.ticket"
 
     hours_worked = fields.Float(
+        copy=False,
         help="Hours spent on the ticket. Bill Time and Parts bills the hours not billed yet with the "
         "team's Service Time Product.",
     )
     hours_recorded = fields.Float(
         string="Hours on Time Lines",
         compute="_compute_hours_recorded",
-        help="Hours already on the ticket's lines of the team's time product.",
+        help="Hours of the team's time product already billed on the ticket's sale orders or on a "
+        "ticket line still to bill.",
     )
+
+    def write(self, vals):
+        self._check_billing_orders_vals(vals)
+        return super().write(vals)
+
+    def _check_billing_orders_vals(self, vals):
+        """Billing orders are only ever added (by Bill Time and Parts): unlinking one would bill its
+        hours again."""
+        commands = vals.get("billing_order_ids") or []
+        if any(not isinstance(cmd, list | tuple) or cmd[0] != Command.LINK for cmd in commands):
+            raise UserError(self.env._("The billing orders of a ticket cannot be removed or replaced."))
 
     # ------------------------------------------------------------------------
     # returns
@@ -129,10 +142,29 @@ class ServiceTicket(models.Model):
         if self.filtered(lambda t: t.hours_worked < 0):
             raise ValidationError(self.env._("Hours Worked cannot be negative."))
 
-    @api.depends("line_ids.quantity", "line_ids.product_id", "team_id.time_product_id")
+    @api.depends(
+        "line_ids.quantity",
+        "line_ids.product_id",
+        "line_ids.sale_line_id",
+        "team_id.time_product_id",
+        "billing_order_ids.state",
+        "billing_order_ids.order_line.product_uom_qty",
+    )
     def _compute_hours_recorded(self):
         for ticket in self:
-            ticket.hours_recorded = sum(ticket._get_time_product_lines().mapped("quantity"))
+            unbilled = ticket._get_time_product_lines().filtered(lambda line: not line.sale_line_id)
+            ticket.hours_recorded = sum(unbilled.mapped("quantity")) + ticket._get_billed_hours()
+
+    def _get_billed_hours(self):
+        """Hours of the team's time product on the ticket's sale orders that are not cancelled (the
+        order lines count, whatever became of the ticket lines)."""
+        self.ensure_one()
+        product = self.team_id.time_product_id
+        ticket = self.sudo()
+        sale_lines = (ticket.line_ids.sale_line_id | ticket.billing_order_ids.order_line).filtered(
+            lambda sl: product and sl.product_id == product and sl.order_id.state != "cancel"
+        )
+        return sum(sl.product_uom._compute_quantity(sl.product_uom_qty, product.uom_id) for sl in sale_lines)
 
     def _get_time_product_lines(self):
         self.ensure_one()

@@ -37,11 +37,18 @@ class StockReturnPicking(models.TransientModel):
 
     def _prepare_picking_default_values(self):
         vals = super()._prepare_picking_default_values()
-        ticket = self._cs_get_ticket()
-        if ticket and self.picking_id.picking_type_code == "outgoing":
-            location = ticket.team_id._cs_get_return_location(ticket.company_id)
-            vals["location_dest_id"] = location.id
+        if self._cs_is_ticket_linked():
+            vals["location_dest_id"] = self._cs_get_return_location().id
         return vals
+
+    def _cs_get_return_location(self):
+        """The return location of the ticket's team; with several tickets, the one their teams share,
+        else the company's 'Returns' location: never the sellable stock."""
+        tickets = self._cs_get_ticket() or self.picking_id._cs_get_linked_tickets().sudo()
+        locations = tickets.mapped(lambda t: t.team_id._cs_get_return_location(t.company_id))
+        if len(locations) == 1:
+            return locations
+        return self.env["service.team"].sudo()._cs_default_return_location(self.picking_id.company_id)
 
     def _cs_check_returnable(self):
         """Refuse a return of more than delivered minus already returned (per delivered move)."""

@@ -138,6 +138,63 @@ class TestReturns(CrmServiceCommon):
         action = ticket.action_create_return()
         self.assertEqual(self.env["stock.picking"].browse(action["res_id"]).location_dest_id, location)
 
+    def test_receipt_cannot_bring_back_more_than_delivered(self):
+        """The stock user raises the quantity on the pending return receipt: refused at validation."""
+        action = self.ticket.with_user(self.agent).action_create_return()
+        receipt = self.env["stock.picking"].browse(action["res_id"]).with_user(self.stock_user)
+        receipt.move_ids.quantity = 5
+        receipt.move_ids.picked = True
+        with self.assertRaisesRegex(
+            UserError, r"Toner box: .* delivered 2 Units and 0 were already returned, so at most 2 .* not 5"
+        ):
+            receipt.button_validate()
+        self.assertNotEqual(receipt.state, "done")
+        self.assertEqual(self.order.order_line.qty_delivered, 2, "not -3")
+        receipt.move_ids.quantity = 2
+        self._validate(receipt)
+        self.assertEqual(self.order.order_line.qty_delivered, 0)
+
+    def test_receipt_quantity_counts_earlier_returns(self):
+        """One unit already back: a second receipt raised to 2 is refused, the remaining 1 accepted."""
+        form = self._picking_door()
+        with form.product_return_moves.edit(0) as line:
+            line.quantity = 1
+        first = self.env["stock.picking"].browse(form.save().action_create_returns()["res_id"])
+        self._validate(first)
+        action = self.ticket.with_user(self.agent).action_create_return()
+        receipt = self.env["stock.picking"].browse(action["res_id"]).with_user(self.stock_user)
+        self.assertEqual(receipt.move_ids.product_uom_qty, 1)
+        receipt.move_ids.quantity = 2
+        receipt.move_ids.picked = True
+        with self.assertRaisesRegex(UserError, "1 were already returned, so at most 1 can still come back"):
+            receipt.button_validate()
+        receipt.move_ids.quantity = 1
+        self._validate(receipt)
+        self.assertEqual(self.order.order_line.qty_delivered, 0)
+
+    def test_two_tickets_return_into_returns_location(self):
+        """The delivery's own Return button with two tickets on the order: a Returns location, the one
+        the teams share, else the company's, never the sellable stock."""
+        self._create_ticket(team_id=self.other_team.id, sale_order_id=self.order.id, product_id=self.toner.id)
+        self.assertEqual(self.team.return_location_id, self.other_team.return_location_id)
+        company_returns = self.team.return_location_id
+        repair = self.env["stock.location"].create(
+            {"name": "Repair bench", "usage": "internal", "location_id": self.warehouse.view_location_id.id}
+        )
+        (self.team | self.other_team).return_location_id = repair
+        form = self._picking_door()
+        with form.product_return_moves.edit(0) as line:
+            line.quantity = 1
+        ret = self.env["stock.picking"].browse(form.save().action_create_returns()["res_id"])
+        self.assertEqual(ret.location_dest_id, repair, "the teams' shared return location")
+        self.assertFalse(ret.sudo().service_ticket_id, "two tickets: linked to none")
+        self.other_team.return_location_id = company_returns
+        ret = self.env["stock.picking"].browse(self._picking_door().save().action_create_returns()["res_id"])
+        self.assertEqual(ret.location_dest_id, company_returns, "teams disagree: the company's Returns")
+        self.assertEqual((company_returns.name, company_returns.usage), ("Returns", "internal"))
+        self._validate(ret)
+        self.assertEqual(self._warehouse_qty(), 8, "nothing back into sellable stock")
+
     def test_delivery_without_ticket_keeps_odoo_return(self):
         order = self.env["sale.order"].create(
             {
