@@ -96,6 +96,12 @@ class TestHoursBilling(CrmServiceCommon):
         with self.assertRaisesRegex(UserError, "is billed on"):
             with Form(ticket.with_user(self.agent)) as form:
                 form.line_ids.remove(0)
+        for user in (self.user, self.manager):
+            with self.assertRaisesRegex(UserError, "is billed on"):
+                ticket.line_ids.with_user(user).unlink()
+        self.assertEqual(
+            ticket.with_user(self.user).hours_recorded, 5.0, "a service user without sales rights"
+        )
         line.write({"name": "Diagnosis and repair", "sequence": 5})
         with self.assertRaisesRegex(UserError, "nothing billable"):
             ticket.with_user(self.agent).action_create_sale_order()
