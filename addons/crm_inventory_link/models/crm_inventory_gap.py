@@ -232,11 +232,18 @@ class CrmInventoryGap(models.Model):
                 row.update(self._prepare_gap_vendor_values(product, seller))
             elif row["supply_method"] == "manufacture":
                 if company not in boms:
-                    boms[company] = self.env["mrp.bom"]._bom_find(
-                        made, company_id=company.id, bom_type="normal"
-                    )
+                    boms[company] = self._get_gap_boms(made, company)
                 row["has_bom"] = bool(boms[company].get(product))
         return rows
+
+    @api.model
+    def _get_gap_boms(self, products, company):
+        """{product: BoM} of the products to make, for the report's "No bill of materials".
+
+        Read as superuser: the report only says whether a BoM exists (an inventory-link manager need not
+        read bills of materials); ordering the rows still needs Manufacturing rights.
+        """
+        return self.env["mrp.bom"].sudo()._bom_find(products, company_id=company.id, bom_type="normal")
 
     @api.model
     def _compute_gap_rows(

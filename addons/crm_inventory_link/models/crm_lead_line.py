@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
 
@@ -174,15 +175,31 @@ class CrmLeadLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # a line adds to its opportunity (and to its expected revenue): it needs the right to change it
+        self.env["crm.lead"].browse(
+            {vals["lead_id"] for vals in vals_list if vals.get("lead_id")}
+        ).check_access("write")
         lines = super().create(vals_list)
         lines.lead_id._cil_sync_expected_revenue()
         return lines
 
     def write(self, vals):
+        if "lead_id" in vals:
+            self._check_lead_unchanged(vals["lead_id"])
         leads = self.lead_id
         res = super().write(vals)
         (leads | self.lead_id)._cil_sync_expected_revenue()
         return res
+
+    def _check_lead_unchanged(self, lead_id):
+        """A line stays on the opportunity it was created on (its rules and revenue follow that one)."""
+        if any(line.lead_id.id != lead_id for line in self):
+            raise UserError(
+                self.env._(
+                    "Opportunity: a product line cannot be moved to another opportunity; "
+                    "add the product on that opportunity instead."
+                )
+            )
 
     def unlink(self):
         leads = self.lead_id

@@ -1,5 +1,6 @@
 from . import (
     test_core_roles,
+    test_gap_access,
     test_gap_engine,
     test_gap_ordering,
     test_gap_procurement,

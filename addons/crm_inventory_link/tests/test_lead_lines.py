@@ -3,7 +3,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from .common import CrmInventoryLinkCommon
@@ -111,3 +111,44 @@ class TestLeadLines(CrmInventoryLinkCommon):
         lead = self.lead.with_user(salesman)
         self.assertEqual(lead.lead_line_amount, self.lead.lead_line_amount)
         self.assertEqual(len(lead._prepare_opportunity_quotation_context()["default_order_line"]), 2)
+
+    def test_line_stays_on_its_opportunity(self):
+        """A salesperson of his own documents cannot move a line, or add one, onto someone else's
+        opportunity (whose expected revenue would follow the products)."""
+        self.company.cil_lead_line_revenue = True
+        seller = self.env["res.users"].create(
+            {
+                "name": "Own documents seller",
+                "login": "cil_own_seller_move",
+                "groups_id": [Command.set([self.env.ref("sales_team.group_sale_salesman").id])],
+            }
+        )
+        other = self.env["crm.lead"].create(
+            {
+                "name": "Someone else's",
+                "type": "opportunity",
+                "user_id": self.manager.id,
+                "lead_line_ids": [Command.create({"product_id": self.product_buy.id, "price_unit": 30.0})],
+            }
+        )
+        self.assertEqual(other.expected_revenue, 30.0)
+        self.lead.user_id = seller
+        line = self.lead.lead_line_ids[:1].with_user(seller)
+        with self.assertRaisesRegex(UserError, "Opportunity: a product line cannot be moved"):
+            line.write({"lead_id": other.id})
+        with self.assertRaisesRegex(UserError, "Opportunity: a product line cannot be moved"):
+            line.with_user(self.manager).write({"lead_id": other.id})  # nobody moves it
+        with self.assertRaises(AccessError):
+            self.env["crm.lead.line"].with_user(seller).create(
+                {"lead_id": other.id, "product_id": self.product_buy2.id, "price_unit": 1000.0}
+            )
+        self.assertEqual(other.lead_line_ids.product_id, self.product_buy)
+        self.assertEqual(other.expected_revenue, 30.0)
+        self.assertEqual(line.lead_id, self.lead)
+        # the same opportunity is no move; lines of his own opportunity are still created and changed
+        line.write({"lead_id": self.lead.id, "product_uom_qty": 5.0})
+        self.env["crm.lead.line"].with_user(seller).create(
+            {"lead_id": self.lead.id, "product_id": self.product_buy.id}
+        )
+        self.assertEqual(len(self.lead.lead_line_ids), 3)
+        self.assertEqual(self.lead.expected_revenue, self.lead.lead_line_amount)
