@@ -45,6 +45,11 @@ class CrmLead(models.Model):
         for lead in self.filtered(lambda ld: ld._cil_rolls_lines_into_revenue()):
             lead.expected_revenue = sum(lead.sudo().lead_line_ids.mapped("price_subtotal"))
 
+    def _merge_dependences(self, opportunities):
+        res = super()._merge_dependences(opportunities)
+        opportunities.sudo().lead_line_ids._action_follow_merged_lead(self)
+        return res
+
     def write(self, vals):
         res = super().write(vals)
         if not self.env.context.get("cil_revenue_sync") and {"expected_revenue", "company_id"} & set(vals):

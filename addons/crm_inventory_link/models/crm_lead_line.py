@@ -2,6 +2,9 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
+# The merge's context marker: an object, so that no RPC context (JSON) can carry it.
+MERGE_TRANSITION = object()
+
 
 class CrmLeadLine(models.Model):
     _name = "crm.lead.line"
@@ -192,7 +195,10 @@ class CrmLeadLine(models.Model):
         return res
 
     def _check_lead_unchanged(self, lead_id):
-        """A line stays on the opportunity it was created on (its rules and revenue follow that one)."""
+        """A line stays on the opportunity it was created on (its rules and revenue follow that one),
+        but for the merge of opportunities (``_action_follow_merged_lead``)."""
+        if self.env.context.get("cil_line_move") is MERGE_TRANSITION:
+            return
         if any(line.lead_id.id != lead_id for line in self):
             raise UserError(
                 self.env._(
@@ -200,6 +206,11 @@ class CrmLeadLine(models.Model):
                     "add the product on that opportunity instead."
                 )
             )
+
+    def _action_follow_merged_lead(self, lead):
+        """The lines of merged opportunities go to the one they are merged into (Odoo's merge deletes the
+        others). As superuser: the merging user may not read every merged opportunity's lines."""
+        self.sudo().with_context(cil_line_move=MERGE_TRANSITION).write({"lead_id": lead.id})
 
     def unlink(self):
         leads = self.lead_id

@@ -152,3 +152,28 @@ class TestLeadLines(CrmInventoryLinkCommon):
         )
         self.assertEqual(len(self.lead.lead_line_ids), 3)
         self.assertEqual(self.lead.expected_revenue, self.lead.lead_line_amount)
+
+    def test_merge_keeps_the_products_of_every_opportunity(self):
+        """Odoo's Merge (crm.merge.opportunity) carries the merged opportunities' products to the one kept."""
+        self.company.cil_lead_line_revenue = True
+        other = self.env["crm.lead"].create(
+            {
+                "name": "Same customer, second deal",
+                "type": "opportunity",
+                "partner_id": self.lead.partner_id.id,
+                "user_id": self.lead.user_id.id,
+                "lead_line_ids": [Command.create({"product_id": self.product_buy2.id, "price_unit": 30.0})],
+            }
+        )
+        products = (self.lead | other).lead_line_ids.product_id
+        total = self.lead.lead_line_amount + other.lead_line_amount
+        wizard = (
+            self.env["crm.merge.opportunity"]
+            .with_user(self.lead.user_id or self.env.user)
+            .with_context(active_model="crm.lead", active_ids=(self.lead | other).ids)
+            .create({"opportunity_ids": [Command.set((self.lead | other).ids)]})
+        )
+        kept = self.env["crm.lead"].browse(wizard.action_merge()["res_id"])
+        self.assertEqual(len((self.lead | other).exists()), 1)
+        self.assertEqual(kept.lead_line_ids.product_id, products)
+        self.assertEqual((kept.lead_line_amount, kept.expected_revenue), (total, total))
