@@ -15,11 +15,13 @@ class ServiceTicket(models.Model):
     _rec_names_search = ["number", "name"]
     _mail_post_access = "read"
     _primary_email = "email_from"
+    _check_company_auto = True
 
     number = fields.Char(string="Ticket Number", readonly=True, copy=False, default="New", index=True)
     name = fields.Char(string="Subject", required=True, tracking=True)
     description = fields.Html()
     active = fields.Boolean(default=True)
+    # a new ticket takes its team's company (create, onchange); check_company refuses the others
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
@@ -44,7 +46,9 @@ class ServiceTicket(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Assigned to", tracking=True, index=True, domain=[("share", "=", False)]
     )
-    partner_id = fields.Many2one("res.partner", string="Customer", tracking=True, index=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", tracking=True, index=True, check_company=True
+    )
     commercial_partner_id = fields.Many2one(
         related="partner_id.commercial_partner_id", store=True, string="Customer Company"
     )
@@ -71,6 +75,7 @@ class ServiceTicket(models.Model):
         string="Billing Orders",
         copy=False,
         readonly=True,
+        check_company=True,
     )
     invoice_count = fields.Integer(compute="_compute_invoice_count", compute_sudo=True)
 
@@ -84,13 +89,14 @@ class ServiceTicket(models.Model):
 
     @api.model
     def _default_team_id(self):
-        """The first team of the current user (member or manager) in the current company."""
+        """The first team of the current user (member or manager) in the ticket's company."""
         user = self.env.user
         if user.share:
             return False
+        company_id = self.env.context.get("default_company_id") or self.env.company.id
         return self.env["service.team"].search(
             [
-                ("company_id", "in", [False, self.env.company.id]),
+                ("company_id", "in", [False, company_id]),
                 "|",
                 ("member_ids", "in", user.ids),
                 ("user_id", "=", user.id),
@@ -140,14 +146,30 @@ class ServiceTicket(models.Model):
     def _read_group_stage_ids(self, stages, domain):
         return stages.search([])
 
+    @api.onchange("team_id")
+    def _onchange_team_id_company(self):
+        if self.team_id.company_id:
+            self.company_id = self.team_id.company_id
+
+    @api.model
+    def _get_new_ticket_company(self, vals):
+        """The company of a new ticket: the one given, else its team's, else the current one."""
+        if vals.get("company_id"):
+            return self.env["res.company"].browse(vals["company_id"])
+        team_id = vals["team_id"] if "team_id" in vals else self.env.context.get("default_team_id")
+        team = self.env["service.team"].browse(team_id)
+        context_company = self.env["res.company"].browse(self.env.context.get("default_company_id"))
+        return team.sudo().company_id or context_company or self.env.company
+
     # ------------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            company = self._get_new_ticket_company(vals)
+            vals["company_id"] = company.id
             if vals.get("number", "New") == "New":
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 vals["number"] = (
                     self.env["ir.sequence"].with_company(company).next_by_code("service.ticket") or "New"
                 )
@@ -169,11 +191,12 @@ class ServiceTicket(models.Model):
         if closing:
             closing._action_mark_closed()
         if reopening:
-            reopening.write({"close_date": False})
+            # close_date is set by the closing transition only (see SLA_TRANSITION_FIELDS)
+            reopening.sudo().write({"close_date": False})
         return res
 
     def _action_mark_closed(self):
-        self.write({"close_date": fields.Datetime.now()})
+        self.sudo().write({"close_date": fields.Datetime.now()})
         template = self.env.ref("crm_service.mail_template_ticket_rating", raise_if_not_found=False)
         to_rate = self.filtered(
             lambda t: t.team_id.rating_on_close and t.partner_id and t.stage_id.request_rating
@@ -221,8 +244,18 @@ class ServiceTicket(models.Model):
             return
         for ticket in self.filtered(lambda t: t.partner_id.email or t.email_from):
             template.sudo().send_mail(
-                ticket.id, force_send=False, email_layout_xmlid="mail.mail_notification_light"
+                ticket.id,
+                force_send=False,
+                email_layout_xmlid="mail.mail_notification_light",
+                email_values=ticket._prepare_acknowledgement_recipients(),
             )
+
+    def _prepare_acknowledgement_recipients(self):
+        """A customer without email is written to at the ticket's email: never a mail with an empty To."""
+        self.ensure_one()
+        if not self.partner_id or self.partner_id.email:
+            return None
+        return {"recipient_ids": [], "partner_ids": [], "email_to": self.email_from}
 
     def message_update(self, msg_dict, update_vals=None):
         emails = email_split((msg_dict.get("to") or "") + "," + (msg_dict.get("cc") or ""))

@@ -10,6 +10,8 @@ from ..lib import sla
 SLA_MANAGER_FIELDS = ("sla_start_date", "sla_response_deadline", "sla_resolution_deadline")
 # set by the escalation job: a service manager may reset them, an agent may not hide an escalation
 SLA_ESCALATION_FIELDS = ("sla_escalated", "sla_escalation_user_ids")
+# set by the closing transition only (a closing stage, _action_mark_closed), never by hand
+SLA_TRANSITION_FIELDS = ("close_date",)
 SLA_POLICY_TRIGGERS = {"team_id", "ticket_type_id", "priority", "sla_start_date"}
 SLA_BREACH_TRIGGERS = {"sla_response_deadline", "sla_resolution_deadline", "close_date"}
 # facts of the ticket's history: computed, never written
@@ -187,13 +189,24 @@ class ServiceTicketSla(models.Model):
     # ------------------------------------------------------------------------
     # CRUD: who may write the SLA
     # ------------------------------------------------------------------------
+    def _sla_field_labels(self, names):
+        return ", ".join(self._fields[f]._description_string(self.env) for f in names)
+
     def _check_sla_write(self, vals):
         computed = [f for f in SLA_COMPUTED_FIELDS if f in vals]
         if computed:
             raise UserError(
                 self.env._(
                     "%(fields)s cannot be written: computed from the ticket's history.",
-                    fields=", ".join(self._fields[f]._description_string(self.env) for f in computed),
+                    fields=self._sla_field_labels(computed),
+                )
+            )
+        transition = [f for f in SLA_TRANSITION_FIELDS if f in vals]
+        if transition and not self.env.is_superuser():
+            raise UserError(
+                self.env._(
+                    "%(fields)s cannot be written: set when the ticket moves to a closing stage.",
+                    fields=self._sla_field_labels(transition),
                 )
             )
         manual = [f for f in SLA_MANAGER_FIELDS + SLA_ESCALATION_FIELDS if f in vals]
@@ -203,19 +216,28 @@ class ServiceTicketSla(models.Model):
             raise AccessError(
                 self.env._(
                     "Only service managers may change %(fields)s.",
-                    fields=", ".join(self._fields[f]._description_string(self.env) for f in manual),
+                    fields=self._sla_field_labels(manual),
                 )
             )
 
     @api.model_create_multi
     def create(self, vals_list):
+        defaults = self._get_sla_context_defaults()
         for vals in vals_list:
-            self._check_sla_write(vals)
+            # a default_<field> context key is a value too: the same rules apply
+            self._check_sla_write(dict(defaults, **vals))
         tickets = super().create(vals_list)
         tickets.filtered("stage_id.pause_sla")._action_sla_pause()
         tickets.with_context(mail_notrack=True)._action_apply_sla()
         tickets._action_refresh_sla_breach()
         return tickets
+
+    @api.model
+    def _get_sla_context_defaults(self):
+        """The protected SLA fields given a value by ``default_<field>`` keys of the context."""
+        protected = SLA_COMPUTED_FIELDS + SLA_TRANSITION_FIELDS + SLA_MANAGER_FIELDS + SLA_ESCALATION_FIELDS
+        ctx = self.env.context
+        return {f: ctx[f"default_{f}"] for f in protected if f"default_{f}" in ctx}
 
     def write(self, vals):
         self._check_sla_write(vals)

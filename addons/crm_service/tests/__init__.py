@@ -2,6 +2,7 @@ from . import (
     test_access,
     test_acknowledgement,
     test_assignment,
+    test_company,
     test_hours_billing,
     test_install,
     test_mail_gateway,

@@ -23,6 +23,10 @@ class CrmServiceCommon(TransactionCase):
             login="crm_service_agent",
             groups="crm_service.group_crm_service_user,stock.group_stock_user,sales_team.group_sale_salesman",
         )
+        # a service agent as deployed: a salesman only (salesman implies the service user group)
+        cls.salesman = new_test_user(
+            cls.env, login="crm_service_salesman", groups="sales_team.group_sale_salesman"
+        )
         cls.calendar = cls.env["resource.calendar"].create({"name": "Service 8-12 13-17 UTC", "tz": "UTC"})
         cls.team = cls.env["service.team"].create(
             {

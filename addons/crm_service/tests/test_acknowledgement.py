@@ -76,6 +76,30 @@ class TestAcknowledgement(CrmServiceCommon):
         ticket = self._create_ticket(partner_id=nobody.id)
         self.assertFalse(self._ack_mails(ticket))
 
+    def test_customer_without_email_gets_it_at_the_typed_email(self):
+        """QA: a customer without email and a typed email: the mail goes to that email, never an empty To."""
+        nobody = self.env["res.partner"].create({"name": "No email"})
+        template = self.env.ref("crm_service.mail_template_ticket_received")
+        # the template as shipped, and as kept (noupdate) by a database installed before the fix
+        for partner_to, email_to in (
+            (template.partner_to, template.email_to),
+            ("{{ object.partner_id.id or '' }}", "{{ (not object.partner_id and object.email_from) or '' }}"),
+        ):
+            template.write({"partner_to": partner_to, "email_to": email_to})
+            with self.subTest(partner_to=partner_to):
+                ticket = self.Ticket.with_user(self.salesman).create(
+                    {
+                        "name": "Typed address",
+                        "team_id": self.team.id,
+                        "partner_id": nobody.id,
+                        "email_from": "typed@example.org",
+                    }
+                )
+                mail = self._ack_mails(ticket)
+                self.assertEqual(len(mail), 1)
+                self.assertEqual(mail.email_to, "typed@example.org")
+                self.assertFalse(mail.recipient_ids)
+
     def test_chinese_customer_gets_it_in_chinese(self):
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"]._load_module_terms(["crm_service"], ["zh_CN"], overwrite=True)

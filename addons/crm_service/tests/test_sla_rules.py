@@ -11,7 +11,12 @@ from odoo.tools import mute_logger
 from odoo.tools.misc import file_path
 from odoo.tools.safe_eval import safe_eval
 
-from ..models.service_ticket_sla import SLA_COMPUTED_FIELDS, SLA_ESCALATION_FIELDS, SLA_MANAGER_FIELDS
+from ..models.service_ticket_sla import (
+    SLA_COMPUTED_FIELDS,
+    SLA_ESCALATION_FIELDS,
+    SLA_MANAGER_FIELDS,
+    SLA_TRANSITION_FIELDS,
+)
 from .common import CrmServiceCommon
 
 MONDAY = datetime(2026, 3, 2, 9, 0)
@@ -268,6 +273,56 @@ class TestSlaRules(CrmServiceCommon):
         number = arch.xpath("//field[@name='number']")[0]
         self.assertIn("text-nowrap", number.get("class"))
 
+    def test_close_date_set_by_the_closing_transition_only(self):
+        """An agent cannot hide a breach by back-dating the closing (QA: close_date written by RPC)."""
+        self.assertEqual(SLA_TRANSITION_FIELDS, ("close_date",))
+        with freeze_time(MONDAY):
+            ticket = self.Ticket.with_user(self.salesman).create({"name": "Late", "team_id": self.team.id})
+        refused = "Close Date cannot be written: set when the ticket moves to a closing stage."
+        with freeze_time(MONDAY + timedelta(days=7)):
+            ticket._action_refresh_sla_breach()
+            self.assertTrue(ticket.sla_resolution_breached)
+            for user in (self.salesman, self.agent, self.manager):
+                with self.subTest(user=user.login), self.assertRaisesRegex(UserError, refused):
+                    ticket.with_user(user).write({"close_date": MONDAY + timedelta(hours=1)})
+            with self.assertRaisesRegex(UserError, refused):
+                self.Ticket.with_user(self.salesman).create(
+                    {"name": "Closed long ago", "team_id": self.team.id, "close_date": MONDAY}
+                )
+            self.assertFalse(ticket.close_date)
+            self.assertTrue(ticket.sla_resolution_breached, "the breach stays visible")
+            # the closing transition sets it, as the agent, and reopening clears it
+            ticket.with_user(self.salesman).write({"stage_id": self.stage_solved.id})
+            self.assertEqual(ticket.close_date, MONDAY + timedelta(days=7))
+            self.assertTrue(ticket.sla_resolution_breached)
+            ticket.with_user(self.salesman).write({"stage_id": self.stage_progress.id})
+            self.assertFalse(ticket.close_date)
+
+    def test_context_defaults_cannot_set_protected_sla_fields(self):
+        """default_<field> context keys follow the same rules as the values (QA: default_sla_escalated)."""
+        values = {"name": "Context defaults", "team_id": self.team.id}
+        manager_only, never = "Only service managers may change %s.", "%s cannot be written"
+        cases = [
+            ({"default_sla_escalated": True}, AccessError, manager_only % "SLA Escalated"),
+            ({"default_sla_start_date": "2026-12-20 08:00:00"}, AccessError, manager_only % "SLA Start"),
+            (
+                {"default_sla_resolution_deadline": "2030-01-01 00:00:00"},
+                AccessError,
+                manager_only % "Resolution Deadline",
+            ),
+            ({"default_close_date": "2026-01-01 00:00:00"}, UserError, never % "Close Date"),
+            ({"default_sla_breached": False}, UserError, never % "SLA Breached"),
+        ]
+        for context, error, message in cases:
+            with self.subTest(context=context), self.assertRaisesRegex(error, message):
+                self.Ticket.with_user(self.salesman).with_context(**context).create([values])
+        self.assertFalse(self.Ticket.search([("name", "=", "Context defaults")]))
+        # a service manager may start the SLA later from the context, as with a value
+        ticket = (
+            self.Ticket.with_user(self.manager).with_context(default_sla_start_date=MONDAY).create(values)
+        )
+        self.assertEqual(ticket.sla_start_date, MONDAY)
+
 
 @tagged("post_install", "-at_install")
 class TestSlaRulesJsonRpc(HttpCase):
@@ -286,6 +341,7 @@ class TestSlaRulesJsonRpc(HttpCase):
             ({"sla_start_date": "2030-01-01 00:00:00"}, "odoo.exceptions.AccessError"),
             ({"sla_breached": False}, "odoo.exceptions.UserError"),
             ({"first_response_date": "2026-01-01 00:00:00"}, "odoo.exceptions.UserError"),
+            ({"close_date": "2026-01-01 00:00:00"}, "odoo.exceptions.UserError"),
         ]
         for values, error_name in cases:
             with (
@@ -305,3 +361,25 @@ class TestSlaRulesJsonRpc(HttpCase):
             self.assertEqual(str(error.exception), error_name)
         ticket.invalidate_recordset()
         self.assertEqual(ticket.sla_resolution_deadline, deadline)
+        self.assertFalse(ticket.close_date)
+
+    def test_salesman_json_rpc_create_with_context_defaults_refused(self):
+        """QA: create as an agent with default_sla_escalated / default_sla_start_date in the context."""
+        salesman = new_test_user(
+            self.env, login="crm_service_rpc_salesman", groups="sales_team.group_sale_salesman"
+        )
+        team = self.env["service.team"].create({"name": "RPC team", "member_ids": [(6, 0, salesman.ids)]})
+        self.authenticate("crm_service_rpc_salesman", "crm_service_rpc_salesman")
+        context = {"default_sla_escalated": True, "default_sla_start_date": "2026-12-20 08:00:00"}
+        with self.assertRaises(JsonRpcException) as error, mute_logger("odoo.http"):
+            self.make_jsonrpc_request(
+                "/web/dataset/call_kw/service.ticket/create",
+                {
+                    "model": "service.ticket",
+                    "method": "create",
+                    "args": [[{"name": "RPC defaults", "team_id": team.id}]],
+                    "kwargs": {"context": context},
+                },
+            )
+        self.assertEqual(str(error.exception), "odoo.exceptions.AccessError")
+        self.assertFalse(self.env["service.ticket"].search([("name", "=", "RPC defaults")]))
