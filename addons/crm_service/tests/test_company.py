@@ -84,3 +84,18 @@ class TestTicketCompany(CrmServiceCommon):
             self._as_agent(self.company_sf, self.company_chicago).create(
                 {"name": "Customer", "team_id": self.team.id, "partner_id": chicago_only.id}
             )
+
+    def test_picking_of_another_company_cannot_point_at_the_ticket(self):
+        """A transfer of Chicago is not the return of an SF ticket (check_company on the picking's link)."""
+        ticket = self._create_ticket(name="SF return", team_id=self.team.id, partner_id=self.customer.id)
+        warehouses = self.env["stock.warehouse"]
+        warehouse = warehouses.search([("company_id", "=", self.company_chicago.id)], limit=1)
+        warehouse = warehouse or self.env["stock.warehouse"].create(
+            {"name": "Chicago WH", "code": "CHIWH", "company_id": self.company_chicago.id}
+        )
+        picking = self.env["stock.picking"].create(
+            {"picking_type_id": warehouse.in_type_id.id, "partner_id": self.customer.id}
+        )
+        self.assertEqual(picking.company_id, self.company_chicago)
+        with self.assertRaisesRegex(UserError, "Service Ticket: .* belongs to"):
+            picking.service_ticket_id = ticket
