@@ -39,3 +39,13 @@ def base_import(env, model, content, fields, header):
 
 def b64(content):
     return base64.b64encode(content)
+
+
+def report_ratio(theirs, ours, sample, total, unit, label):
+    """Print base_import's time scaled from ``sample`` to ``total`` ``unit`` and the ratio to ``ours``."""
+    if sample < total:
+        theirs *= total / sample
+        print(f"  ({sample} {unit} imported: {theirs:.0f} s extrapolated to {total} {unit})")
+    ratio = theirs / ours if ours else float("inf")
+    verdict = "goal of 5x met" if ratio >= 5 else "goal of 5x NOT met"
+    print(f"ratio base_import / {label} = {ratio:.1f}x ({verdict}); job total {ours:.1f} s")

@@ -22,7 +22,7 @@ prints the times and the ratio, and drops the database.
 import argparse
 import time
 
-from _import_jobs import b64, base_import, run_job
+from _import_jobs import b64, base_import, report_ratio, run_job
 from _odoo_env import add_arguments, import_odoo, throwaway_database
 
 OURS_HEADER = ["Order", "Customer", "Product", "Qty", "Price"]
@@ -123,15 +123,7 @@ def main():
                 f"base_import execute_import of sale.order with lines: {theirs:.1f} s, {count} orders, "
                 f"{errors} errors"
             )
-            if sample < args.orders:
-                theirs *= args.orders / sample
-                print(f"  ({sample} orders imported: {theirs:.0f} s extrapolated to {args.orders} orders)")
-        ratio = theirs / first if first else float("inf")
-        verdict = "goal of 5x met" if ratio >= 5 else "goal of 5x NOT met"
-        print(
-            f"ratio base_import / crm_inventory_link import = {ratio:.1f}x ({verdict}); "
-            f"job total {first:.1f} s"
-        )
+        report_ratio(theirs, first, sample, args.orders, "orders", "crm_inventory_link import")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ prints both times and the ratio, and drops the database.
 import argparse
 import time
 
-from _import_jobs import b64, base_import, run_job
+from _import_jobs import b64, base_import, report_ratio, run_job
 from _odoo_env import add_arguments, import_odoo, throwaway_database
 
 HEADER = ["Name", "Email", "Phone", "Company", "Country", "Employees"]
@@ -105,14 +105,7 @@ def main():
             print(
                 f"base_import execute_import of the same CSV: {theirs:.1f} s, {count} leads, {errors} errors"
             )
-            if sample < args.rows:
-                theirs *= args.rows / sample
-                print(f"  ({sample} rows imported: {theirs:.0f} s extrapolated to {args.rows} rows)")
-        ratio = theirs / ours if ours else float("inf")
-        verdict = "goal of 5x met" if ratio >= 5 else "goal of 5x NOT met"
-        print(
-            f"ratio base_import / crm_leads import = {ratio:.1f}x ({verdict}); 50k goal < 60 s: {ours:.1f} s"
-        )
+        report_ratio(theirs, ours, sample, args.rows, "rows", "crm_leads import (50k goal < 60 s)")
 
 
 if __name__ == "__main__":
