@@ -116,6 +116,17 @@ class TestContractReport(CrmSalesFlowCommon):
 class TestContractFigures(CrmSalesFlowCommon):
     """Issue 11: credit notes, money received before the invoice, overdue without a plan."""
 
+    def _assert_deposit_collected(self, order):
+        """300 of 1,000 collected, the deposit paid: on the order, its plan and the report row."""
+        order.invalidate_recordset()
+        self.assertEqual((order.contract_collected, order.contract_outstanding), (300.0, 700.0))
+        deposit = order.installment_ids.filtered(lambda i: i.name == "Deposit")
+        self.assertEqual((deposit.paid_amount, deposit.state), (300.0, "paid"))
+        row = self._row(order)
+        self.assertEqual(
+            (row.amount_collected, row.amount_outstanding, row.amount_overdue), (300.0, 700.0, 0.0)
+        )
+
     def _row(self, order, user=None):
         self.env.invalidate_all()  # the report's rows are read again, as a reload of the list would
         return (
@@ -177,14 +188,7 @@ class TestContractFigures(CrmSalesFlowCommon):
         down_payment = order.invoice_ids
         down_payment.action_post()
         self._pay(down_payment, 300.0)
-        order.invalidate_recordset()
-        self.assertEqual((order.contract_collected, order.contract_outstanding), (300.0, 700.0))
-        deposit = order.installment_ids.filtered(lambda i: i.name == "Deposit")
-        self.assertEqual((deposit.paid_amount, deposit.state), (300.0, "paid"))
-        row = self._row(order)
-        self.assertEqual(
-            (row.amount_collected, row.amount_outstanding, row.amount_overdue), (300.0, 700.0, 0.0)
-        )
+        self._assert_deposit_collected(order)
         # the final invoice deducts the down payment: nothing is counted twice
         final = order._create_invoices(final=True)
         final.action_post()
@@ -214,14 +218,7 @@ class TestContractFigures(CrmSalesFlowCommon):
         ]
         order = self._create_order(installments=plan, confirm=True)
         payment = self._payment_for_order(order, 300.0)
-        order.invalidate_recordset()
-        self.assertEqual((order.contract_collected, order.contract_outstanding), (300.0, 700.0))
-        deposit = order.installment_ids.filtered(lambda i: i.name == "Deposit")
-        self.assertEqual((deposit.paid_amount, deposit.state), (300.0, "paid"))
-        row = self._row(order)
-        self.assertEqual(
-            (row.amount_collected, row.amount_outstanding, row.amount_overdue), (300.0, 700.0, 0.0)
-        )
+        self._assert_deposit_collected(order)
         # invoiced later and the payment applied to the invoice: still 300, not counted twice
         invoice = self._invoice(order)
         (invoice.line_ids | payment.move_id.line_ids).filtered(
